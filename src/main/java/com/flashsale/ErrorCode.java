@@ -1,0 +1,34 @@
+package com.flashsale;
+
+/**
+ * The stable error codes of the API contract, each with its HTTP status and a title. Domain code
+ * answers with a code; the HTTP layer turns it into problem+json in one place ({@code http.Problem}).
+ */
+public enum ErrorCode {
+  VALIDATION(400, "Invalid request"),
+  UNAUTHORIZED(401, "Authentication required"),
+  FORBIDDEN(403, "Forbidden"),
+  NOT_FOUND(404, "Not found"),
+  EMAIL_TAKEN(409, "Email already registered"),
+  BAD_CREDENTIALS(401, "Wrong email or password"),
+  SOLD_OUT(409, "Sold out"),
+  LIMIT_REACHED(409, "Purchase limit reached"),
+  NOT_STARTED(409, "Sale not started"),
+  SALE_ENDED(410, "Sale ended"),
+  SALE_CANCELLED(410, "Sale cancelled"),
+  RESERVATION_EXPIRED(410, "Reservation expired"),
+  PAYMENT_DECLINED(402, "Payment declined"),
+  ALREADY_CONFIRMED(409, "Order already paid"),
+  INVALID_TRANSITION(409, "Change not allowed"),
+  IDEMPOTENCY_MISMATCH(422, "Idempotency-Key reused with a different request"),
+  RATE_LIMITED(429, "Too many requests"),
+  OVERLOADED(503, "Service overloaded");
+
+  public final int status;
+  public final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+}

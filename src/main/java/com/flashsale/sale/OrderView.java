@@ -1,0 +1,17 @@
+package com.flashsale.sale;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** An order as the API shows it; {@code paymentRef} is null until the order is confirmed. */
+public record OrderView(
+    String id,
+    String saleId,
+    String userId,
+    int quantity,
+    BigDecimal unitPrice,
+    BigDecimal total,
+    OrderStatus status,
+    Instant createdAt,
+    Instant expiresAt,
+    String paymentRef) {}

@@ -1,0 +1,183 @@
+package com.flashsale.sale;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import akka.persistence.typed.SnapshotAdapter;
+import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleCommand.ExpireHolds;
+import com.flashsale.sale.SaleCommand.ExpiryTick;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * The Sale entity: one per flash-sale event, cluster-sharded, event-sourced. It alone owns the sale's
+ * stock and its orders; every purchase, payment, release and admin change is a command in its mailbox,
+ * decided from its own state, persisted, then answered. Routes on any node reach it through
+ * {@link SaleClient}; it reaches itself through sharding to expire holds (which also keeps it from
+ * being passivated while holds are open).
+ */
+public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleCommand, SaleEvent, SaleState> {
+
+  public static final EntityTypeKey<SaleCommand> ENTITY_KEY = EntityTypeKey.create(SaleCommand.class, "Sale");
+
+  /** Events are tagged for the read-side projections, one tag per slice of sales. */
+  public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sale-" + i).toList();
+
+  private static final String EXPIRY_TIMER = "expiry";
+
+  private final String saleId;
+  private final String tag;
+  private final Clock clock;
+  private final SaleSettings settings;
+  private final TimerScheduler<SaleCommand> timers;
+  private final Consumer<SaleCommand> selfViaSharding;
+  private final SaleDecisions decisions;
+
+  public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(ENTITY_KEY, ctx -> {
+      String id = ctx.getEntityId();
+      return create(id, clock, settings, cmd -> sharding.entityRefFor(ENTITY_KEY, id).tell(cmd));
+    }));
+  }
+
+  /**
+   * @param selfViaSharding where the entity sends itself {@link ExpireHolds}; null sends it directly
+   *     (tests without sharding).
+   */
+  public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings,
+      Consumer<SaleCommand> selfViaSharding) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Sale(saleId, clock, settings, timers,
+        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell)));
+  }
+
+  public static String tagFor(String saleId) {
+    return TAGS.get(Math.floorMod(saleId.hashCode(), TAGS.size()));
+  }
+
+  private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
+      Consumer<SaleCommand> selfViaSharding) {
+    super(PersistenceId.of(ENTITY_KEY.name(), saleId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.saleId = saleId;
+    this.tag = tagFor(saleId);
+    this.clock = clock;
+    this.settings = settings;
+    this.timers = timers;
+    this.selfViaSharding = selfViaSharding;
+    this.decisions = new SaleDecisions(settings, this::armExpiry, Effect());
+  }
+
+  @Override
+  public SaleState emptyState() {
+    return new SaleState(saleId);
+  }
+
+  @Override
+  public CommandHandlerWithReply<SaleCommand, SaleEvent, SaleState> commandHandler() {
+    CommandHandlerWithReplyBuilder<SaleCommand, SaleEvent, SaleState> builder = newCommandHandlerWithReplyBuilder();
+    builder.forState(state -> !state.isCreated())
+        .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.create(state, cmd, now()))
+        .onCommand(ExpiryTick.class, (state, cmd) -> Effect().noReply())
+        .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
+        .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
+    builder.forAnyState()
+        .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.createAgain(state, cmd, now()))
+        .onCommand(SaleCommand.Reserve.class, (state, cmd) -> decisions.reserve(state, cmd, now()))
+        .onCommand(SaleCommand.BeginPayment.class, (state, cmd) -> decisions.beginPayment(state, cmd, now()))
+        .onCommand(SaleCommand.ConfirmPayment.class, (state, cmd) -> decisions.confirmPayment(state, cmd, now()))
+        .onCommand(SaleCommand.DeclinePayment.class, (state, cmd) -> decisions.declinePayment(state, cmd, now()))
+        .onCommand(SaleCommand.CancelOrder.class, (state, cmd) -> decisions.cancelOrder(state, cmd, now()))
+        .onCommand(SaleCommand.GetOrder.class, (state, cmd) -> decisions.getOrder(state, cmd))
+        .onCommand(SaleCommand.GetOrdersOf.class, (state, cmd) -> decisions.getOrdersOf(state, cmd))
+        .onCommand(SaleCommand.ChangeSale.class, (state, cmd) -> decisions.change(state, cmd, now()))
+        .onCommand(SaleCommand.CancelSale.class, (state, cmd) -> decisions.cancelSale(state, cmd, now()))
+        .onCommand(SaleCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+            new SaleReply.SaleDetails(state.view(now()))))
+        .onCommand(ExpiryTick.class, (state, cmd) -> {
+          selfViaSharding.accept(new ExpireHolds(now()));
+          return Effect().noReply();
+        })
+        .onCommand(ExpireHolds.class, (state, cmd) -> decisions.expireHolds(state, now()));
+    return builder.build();
+  }
+
+  @Override
+  public EventHandler<SaleState, SaleEvent> eventHandler() {
+    return SaleState::apply;
+  }
+
+  @Override
+  public SignalHandler<SaleState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::armExpiry)
+        .build();
+  }
+
+  /**
+   * Arms the single expiry timer for the earliest due hold, at most {@code keepAlive} ahead: while
+   * holds are open the entity keeps waking itself through sharding, so it is never passivated with
+   * holds that still have to expire. Called after recovery and after every change to the holds.
+   */
+  private void armExpiry(SaleState state) {
+    Instant next = state.nextReleaseDeadline(settings.paymentGrace());
+    if (next == null) {
+      timers.cancel(EXPIRY_TIMER);
+      return;
+    }
+    Duration delay = Duration.between(now(), next);
+    if (delay.isNegative()) {
+      delay = Duration.ZERO;
+    } else if (delay.compareTo(settings.keepAlive()) > 0) {
+      delay = settings.keepAlive();
+    }
+    timers.startSingleTimer(EXPIRY_TIMER, new ExpiryTick(now()), delay);
+  }
+
+  @Override
+  public Set<String> tagsFor(SaleEvent event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<SaleState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(SaleState state) {
+        return state.toSnapshot();
+      }
+
+      @Override
+      public SaleState fromJournal(Object from) {
+        return SaleState.fromSnapshot((SaleSnapshot) from);
+      }
+    };
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+}

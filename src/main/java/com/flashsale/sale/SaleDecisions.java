@@ -1,0 +1,286 @@
+package com.flashsale.sale;
+
+import akka.persistence.typed.javadsl.EffectFactories;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleCommand.BeginPayment;
+import com.flashsale.sale.SaleCommand.CancelOrder;
+import com.flashsale.sale.SaleCommand.CancelSale;
+import com.flashsale.sale.SaleCommand.ChangeSale;
+import com.flashsale.sale.SaleCommand.ConfirmPayment;
+import com.flashsale.sale.SaleCommand.Create;
+import com.flashsale.sale.SaleCommand.DeclinePayment;
+import com.flashsale.sale.SaleCommand.GetOrder;
+import com.flashsale.sale.SaleCommand.GetOrdersOf;
+import com.flashsale.sale.SaleCommand.Reserve;
+import com.flashsale.sale.SaleCommand.WithReply;
+import com.flashsale.sale.SaleReply.OrderDetails;
+import com.flashsale.sale.SaleReply.Rejected;
+import com.flashsale.sale.SaleReply.SaleDetails;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How a {@link Sale} entity decides each command from its own state: validate, then persist the
+ * resulting events and answer after they are written (persist, then answer), or answer a rejection
+ * at once without writing anything. Runs only inside the entity, one command at a time.
+ */
+final class SaleDecisions {
+
+  /** Bounds the entity's state, which is O(stock). */
+  static final int MAX_STOCK = 1_000_000;
+
+  private final SaleSettings settings;
+  private final Consumer<SaleState> afterHoldsChanged;
+  private final EffectFactories<SaleEvent, SaleState> effect;
+
+  SaleDecisions(SaleSettings settings, Consumer<SaleState> afterHoldsChanged,
+      EffectFactories<SaleEvent, SaleState> effect) {
+    this.settings = settings;
+    this.afterHoldsChanged = afterHoldsChanged;
+    this.effect = effect;
+  }
+
+  ReplyEffect<SaleEvent, SaleState> create(SaleState state, Create cmd, Instant now) {
+    SaleTerms t = cmd.terms();
+    if (t.stock() < 1 || t.stock() > MAX_STOCK || t.perUserLimit() < 1 || t.holdSeconds() < 1
+        || !t.startsAt().isBefore(t.endsAt())) {
+      return reject(cmd, ErrorCode.VALIDATION, "Invalid sale terms");
+    }
+    var created = new SaleEvent.SaleCreated(state.saleId(), t.productId(), t.price(), t.stock(), t.startsAt(),
+        t.endsAt(), t.perUserLimit(), t.holdSeconds(), now);
+    return effect.persist(created).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+  }
+
+  /** Creating an existing sale again (a retried create) answers the sale as it is. */
+  ReplyEffect<SaleEvent, SaleState> createAgain(SaleState state, Create cmd, Instant now) {
+    return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
+  }
+
+  /**
+   * A purchase attempt. A retry (same Idempotency-Key, or a buyer who already holds a unit) gets the
+   * existing order back; otherwise the sale must be open, the quantity allowed, the buyer under the
+   * limit and enough units available.
+   */
+  ReplyEffect<SaleEvent, SaleState> reserve(SaleState state, Reserve cmd, Instant now) {
+    if (cmd.idempotencyKey() != null) {
+      Order prior = state.orderByIdempotencyKey(cmd.userId(), cmd.idempotencyKey());
+      if (prior != null) {
+        return prior.quantity() == cmd.quantity()
+            ? effect.reply(cmd.replyTo(), new OrderDetails(state.view(prior), false))
+            : reject(cmd, ErrorCode.IDEMPOTENCY_MISMATCH,
+                "This Idempotency-Key was used for a purchase of " + prior.quantity() + " unit(s)");
+      }
+    }
+    Order hold = state.openHoldOf(cmd.userId());
+    if (hold != null) {
+      return effect.reply(cmd.replyTo(), new OrderDetails(state.view(hold), false));
+    }
+    Rejected closed = closedForPurchase(state, now);
+    if (closed != null) {
+      return effect.reply(cmd.replyTo(), closed);
+    }
+    if (cmd.quantity() < 1 || cmd.quantity() > state.perUserLimit()) {
+      return reject(cmd, ErrorCode.VALIDATION, "quantity must be between 1 and " + state.perUserLimit());
+    }
+    if (state.unitsTakenBy(cmd.userId()) + cmd.quantity() > state.perUserLimit()) {
+      return reject(cmd, ErrorCode.LIMIT_REACHED, "At most " + state.perUserLimit() + " unit(s) per buyer");
+    }
+    if (state.available() < cmd.quantity()) {
+      return reject(cmd, ErrorCode.SOLD_OUT, "No unit available right now");
+    }
+    long orderNo = state.nextOrderNo();
+    var reserved = new SaleEvent.UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), cmd.idempotencyKey(), now,
+        now.plusSeconds(state.holdSeconds()));
+    return effect.persist(reserved)
+        .thenRun(afterHoldsChanged::accept)
+        .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(orderNo)), true));
+  }
+
+  private static Rejected closedForPurchase(SaleState state, Instant now) {
+    return switch (state.statusAt(now)) {
+      case CANCELLED -> new Rejected(ErrorCode.SALE_CANCELLED, "The sale was cancelled");
+      case ENDED -> new Rejected(ErrorCode.SALE_ENDED, "The sale ended at " + state.endsAt());
+      case UPCOMING -> new Rejected(ErrorCode.NOT_STARTED, "The sale starts at " + state.startsAt());
+      case LIVE, SOLD_OUT -> null;
+    };
+  }
+
+  /** The buyer is about to pay: mark the hold so expiry waits for the gateway's answer. */
+  ReplyEffect<SaleEvent, SaleState> beginPayment(SaleState state, BeginPayment cmd, Instant now) {
+    Order order = state.order(cmd.orderNo());
+    if (order == null) {
+      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!order.userId().equals(cmd.userId())) {
+      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    }
+    return switch (order.status()) {
+      case CONFIRMED -> effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
+      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> releasedOrderRejection(state, cmd);
+      case RESERVED -> {
+        if (order.paymentStartedAt() != null
+            && now.isBefore(SaleState.releaseDeadline(order, settings.paymentGrace()))) {
+          yield reject(cmd, ErrorCode.OVERLOADED, "A payment for this order is in progress");
+        }
+        if (!now.isBefore(order.expiresAt())) {
+          yield reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+        }
+        yield effect.persist(new SaleEvent.PaymentStarted(order.orderNo(), now))
+            .thenRun(afterHoldsChanged::accept)
+            .thenReply(cmd.replyTo(), s -> new SaleReply.ReadyToPay(s.view(s.order(order.orderNo()))));
+      }
+    };
+  }
+
+  /**
+   * The gateway approved. The unit is confirmed only if the hold is still there; otherwise the caller
+   * must refund (the rejection tells it so).
+   */
+  ReplyEffect<SaleEvent, SaleState> confirmPayment(SaleState state, ConfirmPayment cmd, Instant now) {
+    Order order = state.order(cmd.orderNo());
+    if (order == null) {
+      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
+    }
+    return switch (order.status()) {
+      case RESERVED -> effect.persist(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now))
+          .thenRun(afterHoldsChanged::accept)
+          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
+      case CONFIRMED -> cmd.paymentRef().equals(order.paymentRef())
+          ? effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false))
+          : reject(cmd, ErrorCode.ALREADY_CONFIRMED, "The order was already paid");
+      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> releasedOrderRejection(state, cmd);
+    };
+  }
+
+  /** The gateway declined: the hold stays, and expires at its own time. */
+  ReplyEffect<SaleEvent, SaleState> declinePayment(SaleState state, DeclinePayment cmd, Instant now) {
+    Order order = state.order(cmd.orderNo());
+    if (order == null) {
+      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (order.status() != OrderStatus.RESERVED || order.paymentStartedAt() == null) {
+      return effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
+    }
+    return effect.persist(new SaleEvent.PaymentDeclined(order.orderNo(), now))
+        .thenRun(afterHoldsChanged::accept)
+        .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
+  }
+
+  ReplyEffect<SaleEvent, SaleState> cancelOrder(SaleState state, CancelOrder cmd, Instant now) {
+    Order order = state.order(cmd.orderNo());
+    if (order == null) {
+      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
+      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    }
+    return switch (order.status()) {
+      case CONFIRMED -> reject(cmd, ErrorCode.ALREADY_CONFIRMED, "A paid order cannot be cancelled");
+      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
+      case RESERVED -> effect.persist(new SaleEvent.OrderCancelled(order.orderNo(), now))
+          .thenRun(afterHoldsChanged::accept)
+          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
+    };
+  }
+
+  private ReplyEffect<SaleEvent, SaleState> releasedOrderRejection(SaleState state, WithReply cmd) {
+    return state.isCancelled()
+        ? reject(cmd, ErrorCode.SALE_CANCELLED, "The sale was cancelled")
+        : reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The order was cancelled");
+  }
+
+  ReplyEffect<SaleEvent, SaleState> getOrder(SaleState state, GetOrder cmd) {
+    Order order = state.order(cmd.orderNo());
+    if (order == null) {
+      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
+      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    }
+    return effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
+  }
+
+  ReplyEffect<SaleEvent, SaleState> getOrdersOf(SaleState state, GetOrdersOf cmd) {
+    return effect.reply(cmd.replyTo(),
+        new SaleReply.OrderList(state.ordersOf(cmd.userId()).stream().map(state::view).toList()));
+  }
+
+  /** Admin changes: the start moves only before it, the end only while not ended, stock only grows. */
+  ReplyEffect<SaleEvent, SaleState> change(SaleState state, ChangeSale cmd, Instant now) {
+    Rejected forbidden = changeForbidden(state, now);
+    if (forbidden != null) {
+      return effect.reply(cmd.replyTo(), forbidden);
+    }
+    if (cmd.startsAt() != null && !now.isBefore(state.startsAt())) {
+      return reject(cmd, ErrorCode.INVALID_TRANSITION, "The sale has started; its start can no longer move");
+    }
+    Instant startsAt = cmd.startsAt() != null ? cmd.startsAt() : state.startsAt();
+    Instant endsAt = cmd.endsAt() != null ? cmd.endsAt() : state.endsAt();
+    if (!startsAt.isBefore(endsAt)) {
+      return reject(cmd, ErrorCode.VALIDATION, "startsAt must be before endsAt");
+    }
+    if (cmd.addStock() < 0 || (long) state.stock() + cmd.addStock() > MAX_STOCK) {
+      return reject(cmd, ErrorCode.VALIDATION, "addStock must be > 0 and the stock at most " + MAX_STOCK);
+    }
+    List<SaleEvent> events = new ArrayList<>(2);
+    if (!startsAt.equals(state.startsAt()) || !endsAt.equals(state.endsAt())) {
+      events.add(new SaleEvent.SaleRescheduled(startsAt, endsAt, now));
+    }
+    if (cmd.addStock() > 0) {
+      events.add(new SaleEvent.StockAdded(cmd.addStock(), now));
+    }
+    if (events.isEmpty()) {
+      return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
+    }
+    return effect.persist(events).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+  }
+
+  /** Cancelling releases every open hold; cancelling again answers the cancelled sale. */
+  ReplyEffect<SaleEvent, SaleState> cancelSale(SaleState state, CancelSale cmd, Instant now) {
+    if (state.isCancelled()) {
+      return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
+    }
+    Rejected forbidden = changeForbidden(state, now);
+    if (forbidden != null) {
+      return effect.reply(cmd.replyTo(), forbidden);
+    }
+    return effect.persist(new SaleEvent.SaleCancelled(state.openHoldNos(), now))
+        .thenRun(afterHoldsChanged::accept)
+        .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+  }
+
+  private static Rejected changeForbidden(SaleState state, Instant now) {
+    if (state.isCancelled()) {
+      return new Rejected(ErrorCode.INVALID_TRANSITION, "The sale was cancelled");
+    }
+    if (!now.isBefore(state.endsAt())) {
+      return new Rejected(ErrorCode.INVALID_TRANSITION, "The sale has ended");
+    }
+    return null;
+  }
+
+  /** Releases the holds whose time (and payment grace) ran out, in one write. */
+  ReplyEffect<SaleEvent, SaleState> expireHolds(SaleState state, Instant now) {
+    List<Long> due = state.holdsDueAt(now, settings.paymentGrace());
+    if (due.isEmpty()) {
+      afterHoldsChanged.accept(state);
+      return effect.noReply();
+    }
+    return effect.persist(new SaleEvent.HoldsExpired(due, now))
+        .thenRun(afterHoldsChanged::accept)
+        .thenNoReply();
+  }
+
+  ReplyEffect<SaleEvent, SaleState> reject(SaleCommand cmd, ErrorCode code, String detail) {
+    if (cmd instanceof WithReply withReply) {
+      return effect.reply(withReply.replyTo(), new Rejected(code, detail));
+    }
+    return effect.noReply();
+  }
+}

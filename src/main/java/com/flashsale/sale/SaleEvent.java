@@ -1,0 +1,51 @@
+package com.flashsale.sale;
+
+import com.flashsale.CborSerializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything that ever happened to a sale. These records are the journal's contract: renaming or
+ * reshaping one needs a migration. Every fact carries its own time, so replay needs no clock.
+ */
+public sealed interface SaleEvent extends CborSerializable {
+
+  record SaleCreated(
+      String saleId,
+      String productId,
+      BigDecimal price,
+      int stock,
+      Instant startsAt,
+      Instant endsAt,
+      int perUserLimit,
+      int holdSeconds,
+      Instant createdAt)
+      implements SaleEvent {}
+
+  /** A hold: {@code quantity} units leave {@code available} until paid, cancelled or expired. */
+  record UnitsReserved(
+      long orderNo, String userId, int quantity, String idempotencyKey, Instant reservedAt, Instant expiresAt)
+      implements SaleEvent {}
+
+  /** The buyer went to the gateway; expiry waits for the outcome (up to the payment grace). */
+  record PaymentStarted(long orderNo, Instant at) implements SaleEvent {}
+
+  /** The gateway declined; the hold stays until it expires. */
+  record PaymentDeclined(long orderNo, Instant at) implements SaleEvent {}
+
+  record OrderConfirmed(long orderNo, String paymentRef, Instant at) implements SaleEvent {}
+
+  /** The buyer (or an admin) gave the hold back. */
+  record OrderCancelled(long orderNo, Instant at) implements SaleEvent {}
+
+  /** Holds whose time ran out, released together. */
+  record HoldsExpired(List<Long> orderNos, Instant at) implements SaleEvent {}
+
+  record StockAdded(int units, Instant at) implements SaleEvent {}
+
+  record SaleRescheduled(Instant startsAt, Instant endsAt, Instant at) implements SaleEvent {}
+
+  /** An admin cancelled the sale; the listed open holds were released with it. */
+  record SaleCancelled(List<Long> releasedOrderNos, Instant at) implements SaleEvent {}
+}

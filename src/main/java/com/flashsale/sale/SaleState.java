@@ -1,0 +1,315 @@
+package com.flashsale.sale;
+
+import com.flashsale.sale.SaleEvent.HoldsExpired;
+import com.flashsale.sale.SaleEvent.OrderCancelled;
+import com.flashsale.sale.SaleEvent.OrderConfirmed;
+import com.flashsale.sale.SaleEvent.PaymentDeclined;
+import com.flashsale.sale.SaleEvent.PaymentStarted;
+import com.flashsale.sale.SaleEvent.SaleCancelled;
+import com.flashsale.sale.SaleEvent.SaleCreated;
+import com.flashsale.sale.SaleEvent.SaleRescheduled;
+import com.flashsale.sale.SaleEvent.StockAdded;
+import com.flashsale.sale.SaleEvent.UnitsReserved;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one sale: its terms, exact unit counts and the orders that hold or held its units.
+ * Mutable for speed, changed only by {@link #apply}. Its size is O(stock + released units), never
+ * O(buyers): a rejected attempt leaves no trace here.
+ */
+final class SaleState {
+
+  private final String saleId;
+  private String productId;
+  private BigDecimal price;
+  private int stock;
+  private Instant startsAt;
+  private Instant endsAt;
+  private int perUserLimit;
+  private int holdSeconds;
+  private boolean created;
+  private boolean cancelled;
+  private int available;
+  private int reserved;
+  private int confirmed;
+  private int released;
+  private long lastOrderNo;
+
+  private final Map<Long, Order> orders = new HashMap<>();
+  /** RESERVED orders in reservation order, which is also expiry order (holdSeconds is fixed per sale). */
+  private final LinkedHashSet<Long> openHolds = new LinkedHashSet<>();
+  private final Map<String, List<Long>> ordersByUser = new HashMap<>();
+  private final Map<String, Long> ordersByIdempotencyKey = new HashMap<>();
+
+  SaleState(String saleId) {
+    this.saleId = saleId;
+  }
+
+  // ---- applying events (no decisions, no clock) ----
+
+  SaleState apply(SaleEvent event) {
+    if (event instanceof UnitsReserved e) {
+      Order order = new Order(e.orderNo(), e.userId(), e.quantity(), e.idempotencyKey(), e.reservedAt(),
+          e.expiresAt(), OrderStatus.RESERVED, null, null);
+      index(order);
+      lastOrderNo = Math.max(lastOrderNo, e.orderNo());
+    } else if (event instanceof PaymentStarted e) {
+      orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(e.at()));
+    } else if (event instanceof PaymentDeclined e) {
+      orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(null));
+    } else if (event instanceof OrderConfirmed e) {
+      Order order = orders.get(e.orderNo());
+      closeHold(order);
+      orders.put(order.orderNo(), order.confirmed(e.paymentRef()));
+      confirmed += order.quantity();
+    } else if (event instanceof OrderCancelled e) {
+      release(e.orderNo(), OrderStatus.CANCELLED);
+    } else if (event instanceof HoldsExpired e) {
+      e.orderNos().forEach(no -> release(no, OrderStatus.EXPIRED));
+    } else if (event instanceof StockAdded e) {
+      stock += e.units();
+      available += e.units();
+    } else if (event instanceof SaleRescheduled e) {
+      startsAt = e.startsAt();
+      endsAt = e.endsAt();
+    } else if (event instanceof SaleCancelled e) {
+      cancelled = true;
+      e.releasedOrderNos().forEach(no -> release(no, OrderStatus.CANCELLED));
+    } else if (event instanceof SaleCreated e) {
+      created = true;
+      productId = e.productId();
+      price = e.price();
+      stock = e.stock();
+      available = e.stock();
+      startsAt = e.startsAt();
+      endsAt = e.endsAt();
+      perUserLimit = e.perUserLimit();
+      holdSeconds = e.holdSeconds();
+    }
+    return this;
+  }
+
+  private void index(Order order) {
+    orders.put(order.orderNo(), order);
+    ordersByUser.computeIfAbsent(order.userId(), u -> new ArrayList<>(1)).add(order.orderNo());
+    if (order.idempotencyKey() != null) {
+      ordersByIdempotencyKey.put(idempotencyIndexKey(order.userId(), order.idempotencyKey()), order.orderNo());
+    }
+    if (order.isOpenHold()) {
+      openHolds.add(order.orderNo());
+      available -= order.quantity();
+      reserved += order.quantity();
+    }
+  }
+
+  private void closeHold(Order order) {
+    openHolds.remove(order.orderNo());
+    reserved -= order.quantity();
+  }
+
+  private void release(long orderNo, OrderStatus outcome) {
+    Order order = orders.get(orderNo);
+    if (order == null || !order.isOpenHold()) {
+      return;
+    }
+    closeHold(order);
+    orders.put(orderNo, order.withStatus(outcome));
+    available += order.quantity();
+    released += order.quantity();
+  }
+
+  private static String idempotencyIndexKey(String userId, String key) {
+    return userId + '\n' + key;
+  }
+
+  // ---- queries used by the entity's decisions ----
+
+  String saleId() {
+    return saleId;
+  }
+
+  boolean isCreated() {
+    return created;
+  }
+
+  boolean isCancelled() {
+    return cancelled;
+  }
+
+  int available() {
+    return available;
+  }
+
+  int stock() {
+    return stock;
+  }
+
+  Instant startsAt() {
+    return startsAt;
+  }
+
+  Instant endsAt() {
+    return endsAt;
+  }
+
+  int perUserLimit() {
+    return perUserLimit;
+  }
+
+  int holdSeconds() {
+    return holdSeconds;
+  }
+
+  long nextOrderNo() {
+    return lastOrderNo + 1;
+  }
+
+  Order order(long orderNo) {
+    return orders.get(orderNo);
+  }
+
+  Order orderByIdempotencyKey(String userId, String key) {
+    Long no = ordersByIdempotencyKey.get(idempotencyIndexKey(userId, key));
+    return no == null ? null : orders.get(no);
+  }
+
+  Order openHoldOf(String userId) {
+    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
+      Order order = orders.get(no);
+      if (order.isOpenHold()) {
+        return order;
+      }
+    }
+    return null;
+  }
+
+  /** Units the buyer holds or has bought: what the per-user limit counts. */
+  int unitsTakenBy(String userId) {
+    int units = 0;
+    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
+      Order order = orders.get(no);
+      if (order.status() == OrderStatus.RESERVED || order.status() == OrderStatus.CONFIRMED) {
+        units += order.quantity();
+      }
+    }
+    return units;
+  }
+
+  List<Order> ordersOf(String userId) {
+    List<Order> result = new ArrayList<>();
+    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
+      result.add(orders.get(no));
+    }
+    result.sort(Comparator.comparingLong(Order::orderNo).reversed());
+    return result;
+  }
+
+  List<Long> openHoldNos() {
+    return List.copyOf(openHolds);
+  }
+
+  boolean hasOpenHolds() {
+    return !openHolds.isEmpty();
+  }
+
+  /** When a hold stops being protected: its expiry, or the end of the payment grace if it is being paid. */
+  static Instant releaseDeadline(Order order, Duration paymentGrace) {
+    if (order.paymentStartedAt() == null) {
+      return order.expiresAt();
+    }
+    Instant graceEnd = order.paymentStartedAt().plus(paymentGrace);
+    return graceEnd.isAfter(order.expiresAt()) ? graceEnd : order.expiresAt();
+  }
+
+  /** The open holds due for release at {@code now}, in order. */
+  List<Long> holdsDueAt(Instant now, Duration paymentGrace) {
+    List<Long> due = new ArrayList<>();
+    for (long no : openHolds) {
+      Order order = orders.get(no);
+      if (order.expiresAt().isAfter(now)) {
+        break; // expiry order: every later hold expires later still
+      }
+      if (!releaseDeadline(order, paymentGrace).isAfter(now)) {
+        due.add(no);
+      }
+    }
+    return due;
+  }
+
+  /** The earliest instant at which some open hold becomes due, or null if none is open. */
+  Instant nextReleaseDeadline(Duration paymentGrace) {
+    Instant next = null;
+    for (long no : openHolds) {
+      Order order = orders.get(no);
+      if (next != null && order.expiresAt().isAfter(next)) {
+        break;
+      }
+      Instant deadline = releaseDeadline(order, paymentGrace);
+      if (next == null || deadline.isBefore(next)) {
+        next = deadline;
+      }
+    }
+    return next;
+  }
+
+  SaleStatus statusAt(Instant now) {
+    if (cancelled) {
+      return SaleStatus.CANCELLED;
+    }
+    if (!now.isBefore(endsAt)) {
+      return SaleStatus.ENDED;
+    }
+    if (now.isBefore(startsAt)) {
+      return SaleStatus.UPCOMING;
+    }
+    return available == 0 ? SaleStatus.SOLD_OUT : SaleStatus.LIVE;
+  }
+
+  // ---- views ----
+
+  SaleView view(Instant now) {
+    return new SaleView(saleId, productId, price, stock, available, reserved, confirmed, released, statusAt(now),
+        startsAt, endsAt, perUserLimit, holdSeconds);
+  }
+
+  OrderView view(Order order) {
+    BigDecimal total = price.multiply(BigDecimal.valueOf(order.quantity()));
+    return new OrderView(saleId + "-" + order.orderNo(), saleId, order.userId(), order.quantity(), price, total,
+        order.status(), order.reservedAt(), order.expiresAt(), order.paymentRef());
+  }
+
+  // ---- snapshots ----
+
+  SaleSnapshot toSnapshot() {
+    return new SaleSnapshot(saleId, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
+        available, confirmed, released, lastOrderNo, List.copyOf(orders.values()));
+  }
+
+  static SaleState fromSnapshot(SaleSnapshot s) {
+    SaleState state = new SaleState(s.saleId());
+    state.created = s.productId() != null;
+    state.productId = s.productId();
+    state.price = s.price();
+    state.startsAt = s.startsAt();
+    state.endsAt = s.endsAt();
+    state.perUserLimit = s.perUserLimit();
+    state.holdSeconds = s.holdSeconds();
+    state.cancelled = s.cancelled();
+    state.lastOrderNo = s.lastOrderNo();
+    s.orders().stream().sorted(Comparator.comparingLong(Order::orderNo)).forEach(state::index);
+    // index() counted open holds; the totals below are the snapshot's own.
+    state.stock = s.stock();
+    state.available = s.available();
+    state.confirmed = s.confirmed();
+    state.released = s.released();
+    return state;
+  }
+}
