@@ -1,0 +1,104 @@
+package com.flashsale;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ServerBinding;
+import akka.management.javadsl.AkkaManagement;
+import com.flashsale.account.AccountRoutes;
+import com.flashsale.account.Accounts;
+import com.flashsale.account.PasswordHasher;
+import com.flashsale.account.TokenService;
+import com.flashsale.http.Auth;
+import com.flashsale.http.HealthRoutes;
+import com.flashsale.http.HttpServer;
+import com.flashsale.http.JsonBody;
+import com.flashsale.order.Checkout;
+import com.flashsale.order.OrderRoutes;
+import com.flashsale.payment.PaymentGateway;
+import com.flashsale.payment.SimulatedPaymentGateway;
+import com.flashsale.product.ProductRoutes;
+import com.flashsale.product.Products;
+import com.flashsale.sale.Sale;
+import com.flashsale.sale.SaleCatalog;
+import com.flashsale.sale.SaleClient;
+import com.flashsale.sale.SaleRoutes;
+import com.flashsale.sale.SaleSettings;
+import com.flashsale.storage.Database;
+import com.typesafe.config.Config;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring only: starts one node (schema, actor system, sharding, services, HTTP) from a configuration. */
+public final class FlashSaleNode {
+
+  private static final Logger log = LoggerFactory.getLogger(FlashSaleNode.class);
+
+  /** A running node; {@link #stop()} leaves the cluster gracefully. */
+  public record Running(ActorSystem<Void> system, ServerBinding binding, TokenService tokens, PaymentGateway gateway) {
+
+    public int httpPort() {
+      return binding.localAddress().getPort();
+    }
+
+    public void stop() {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+
+  private FlashSaleNode() {}
+
+  public static Running start(Config config, Clock clock) {
+    Database db = Database.open(config);
+    db.migrate();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "flashsale", config);
+    try {
+      return wire(system, db, config, clock);
+    } catch (RuntimeException e) {
+      system.terminate();
+      db.close();
+      throw e;
+    }
+  }
+
+  private static Running wire(ActorSystem<Void> system, Database db, Config config, Clock clock) throws RuntimeException {
+    db.runningOn(system.dispatchers().lookup(DispatcherSelector.fromConfig("flashsale.blocking-dispatcher")));
+    system.getWhenTerminated().thenRun(db::close);
+
+    Sale.init(system, clock, SaleSettings.fromConfig(config));
+    if (config.getBoolean("flashsale.management.enabled")) {
+      AkkaManagement.get(system).start();
+    }
+
+    String secret = config.getString("flashsale.jwt.secret");
+    if (NodeConfig.DEV_JWT_SECRET.equals(secret)) {
+      log.warn("FLASHSALE_JWT_SECRET is not set: using the development secret. Never do this in production.");
+    }
+    TokenService tokens = new TokenService(secret, config.getDuration("flashsale.jwt.ttl"), clock);
+    Accounts accounts = new Accounts(db, new PasswordHasher(config.getInt("flashsale.password.bcrypt-cost")), tokens);
+    accounts.ensureAdmin(config.getString("flashsale.admin.email"), config.getString("flashsale.admin.password"));
+
+    PaymentGateway gateway = new SimulatedPaymentGateway(config.getDuration("flashsale.payment.simulator-delay"));
+    SaleClient sales = new SaleClient(system, config.getDuration("flashsale.ask-timeout"));
+    SaleCatalog catalog = new SaleCatalog(db);
+    Products products = new Products(db);
+    Auth auth = new Auth(tokens);
+    JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
+
+    HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
+    var route = HttpServer.root(health.routes(), List.of(
+        new AccountRoutes(accounts, auth, json).routes(),
+        new ProductRoutes(products, auth, json).routes(),
+        new OrderRoutes(sales, catalog, new Checkout(sales, gateway), auth, json).routes(),
+        new SaleRoutes(sales, catalog, products, auth, json, clock).routes()));
+    ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
+            config.getInt("flashsale.http.port"), route)
+        .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    log.info("FlashSale node {} serving HTTP on {}", system.address(), binding.localAddress());
+    return new Running(system, binding, tokens, gateway);
+  }
+}

@@ -1,0 +1,45 @@
+package com.flashsale;
+
+import com.flashsale.local.LocalCommand;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one executable: {@code node} starts a cluster node, {@code local} a whole local setup. */
+@Command(name = "flashsale", mixinStandardHelpOptions = true, version = "flashsale 0.1.0",
+    description = "Flash sales on an Akka cluster.",
+    subcommands = {Main.NodeCommand.class, LocalCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof NodeConfig.InvalidConfig) {
+        commandLine.getErr().println("flashsale: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    int exit = cli.execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "node", mixinStandardHelpOptions = true,
+      description = "Start a node, configured by the FLASHSALE_* environment variables (see README).")
+  static final class NodeCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      FlashSaleNode.start(NodeConfig.load(Map.of(), System.getenv("FLASHSALE_SEED_NODES")), Clock.systemUTC());
+      return 0;
+    }
+  }
+}

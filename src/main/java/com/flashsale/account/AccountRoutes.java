@@ -1,0 +1,73 @@
+package com.flashsale.account;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.post;
+
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.Route;
+import com.flashsale.ErrorCode;
+import com.flashsale.http.Auth;
+import com.flashsale.http.Fields;
+import com.flashsale.http.Json;
+import com.flashsale.http.JsonBody;
+import com.flashsale.http.Problem;
+import com.flashsale.http.Routes;
+import java.util.regex.Pattern;
+
+/** {@code /api/auth/register}, {@code /api/auth/login}, {@code /api/me}. */
+public final class AccountRoutes {
+
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
+  private final Accounts accounts;
+  private final Auth auth;
+  private final JsonBody json;
+
+  public AccountRoutes(Accounts accounts, Auth auth, JsonBody json) {
+    this.accounts = accounts;
+    this.auth = auth;
+    this.json = json;
+  }
+
+  public Route routes() {
+    return concat(
+        pathPrefix("auth", () -> concat(
+            path("register", () -> post(() -> json.object(this::register))),
+            path("login", () -> post(() -> json.object(this::login))))),
+        path("me", () -> get(() -> auth.authenticated(this::me))));
+  }
+
+  private Route register(Fields body) {
+    String email = email(body);
+    String password = body.string("password", 8, 200);
+    String name = body.string("name", 1, 200);
+    body.validate();
+    return Routes.completeAsync(accounts.register(email, password, name)
+        .thenApply(session -> Json.response(StatusCodes.CREATED, session)));
+  }
+
+  private Route login(Fields body) {
+    String email = body.string("email", 1, 254);
+    String password = body.string("password", 1, 200);
+    body.validate();
+    return Routes.completeAsync(accounts.login(email, password).thenApply(Json::ok));
+  }
+
+  private Route me(Principal principal) {
+    return Routes.completeAsync(accounts.find(principal.userId()).thenApply(user -> user
+        .map(Json::ok)
+        .orElseGet(() -> Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user"))));
+  }
+
+  private static String email(Fields body) {
+    String email = body.string("email", 3, 254);
+    if (email != null && !EMAIL.matcher(email).matches()) {
+      body.reject("email", "must be an email address");
+    }
+    return email;
+  }
+}

@@ -1,0 +1,120 @@
+package com.flashsale.account;
+
+import com.flashsale.ErrorCode;
+import com.flashsale.http.ApiError;
+import com.flashsale.storage.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Users: registration, login and lookup on the {@code users} table; hashing on the blocking pool. */
+public final class Accounts {
+
+  private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  /** A user who just proved who they are, with the token that says so. */
+  public record Session(String token, User user) {}
+
+  private final Database db;
+  private final PasswordHasher hasher;
+  private final TokenService tokens;
+
+  public Accounts(Database db, PasswordHasher hasher, TokenService tokens) {
+    this.db = db;
+    this.hasher = hasher;
+    this.tokens = tokens;
+  }
+
+  public CompletionStage<Session> register(String email, String password, String name) {
+    return db.run(c -> {
+      User user = new User(UUID.randomUUID().toString(), email.toLowerCase(), name, Role.CUSTOMER);
+      if (!insert(c, user, hasher.hash(password))) {
+        throw new ApiError(ErrorCode.EMAIL_TAKEN, "This email is already registered");
+      }
+      return session(user);
+    });
+  }
+
+  /** Unknown email and wrong password get the same answer, after the same work. */
+  public CompletionStage<Session> login(String email, String password) {
+    return db.run(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT id, email, name, role, password_hash FROM users WHERE email = ?")) {
+        st.setString(1, email.toLowerCase());
+        try (ResultSet rs = st.executeQuery()) {
+          if (!rs.next()) {
+            hasher.spendDecoyCheck(password);
+            throw badCredentials();
+          }
+          if (!hasher.matches(password, rs.getString("password_hash"))) {
+            throw badCredentials();
+          }
+          return session(user(rs));
+        }
+      }
+    });
+  }
+
+  public CompletionStage<Optional<User>> find(String userId) {
+    return db.run(c -> {
+      Optional<UUID> id = com.flashsale.http.Routes.parseUuid(userId);
+      if (id.isEmpty()) {
+        return Optional.empty();
+      }
+      try (PreparedStatement st = c.prepareStatement("SELECT id, email, name, role FROM users WHERE id = ?")) {
+        st.setObject(1, id.get());
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Creates the configured first admin if that email is not registered yet (safe on every node). */
+  public void ensureAdmin(String email, String password) {
+    db.run(c -> {
+      User admin = new User(UUID.randomUUID().toString(), email.toLowerCase(), "Administrator", Role.ADMIN);
+      if (insert(c, admin, hasher.hash(password))) {
+        log.info("Created the first admin {}", admin.email());
+      }
+      return null;
+    }).toCompletableFuture().join();
+  }
+
+  private static boolean insert(Connection c, User user, String hash) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "INSERT INTO users (id, email, name, password_hash, role) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING")) {
+      st.setObject(1, UUID.fromString(user.id()));
+      st.setString(2, user.email());
+      st.setString(3, user.name());
+      st.setString(4, hash);
+      st.setString(5, user.role().wire());
+      return st.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private Session session(User user) {
+    return new Session(tokens.issue(user.id(), user.role()), user);
+  }
+
+  private static User user(ResultSet rs) throws SQLException {
+    return new User(rs.getObject("id").toString(), rs.getString("email"), rs.getString("name"),
+        Role.fromWire(rs.getString("role")));
+  }
+
+  private static ApiError badCredentials() {
+    return new ApiError(ErrorCode.BAD_CREDENTIALS, "Wrong email or password");
+  }
+}

@@ -1,0 +1,18 @@
+package com.flashsale.account;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+public enum Role {
+  CUSTOMER,
+  ADMIN;
+
+  /** As in tokens, JSON and the database: lower case. */
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase();
+  }
+
+  public static Role fromWire(String text) {
+    return Role.valueOf(text.toUpperCase());
+  }
+}

@@ -1,0 +1,40 @@
+package com.flashsale.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
+
+import akka.http.javadsl.server.Route;
+import com.flashsale.ErrorCode;
+import com.flashsale.account.Principal;
+import com.flashsale.account.TokenService;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Bearer-token directives: a valid token is enough to know the caller (no database read). */
+public final class Auth {
+
+  private static final String BEARER = "Bearer ";
+
+  private final TokenService tokens;
+
+  public Auth(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  public Route authenticated(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> {
+      Optional<Principal> principal = header
+          .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+          .flatMap(value -> tokens.verify(value.substring(BEARER.length()).strip()));
+      return principal.map(inner)
+          .orElseGet(() -> complete(Problem.response(ErrorCode.UNAUTHORIZED,
+              header.isPresent() ? "The token is invalid or expired" : "A bearer token is required")));
+    });
+  }
+
+  public Route admin(Function<Principal, Route> inner) {
+    return authenticated(principal -> principal.isAdmin()
+        ? inner.apply(principal)
+        : complete(Problem.response(ErrorCode.FORBIDDEN, "This needs an admin")));
+  }
+}

@@ -1,0 +1,154 @@
+package com.flashsale.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flashsale.ErrorCode;
+import com.flashsale.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed, validated access to the fields of a JSON request body. Each accessor records what is wrong
+ * with its field instead of throwing, so one 400 answer lists every invalid field; {@link #validate()}
+ * throws that answer. A JSON null counts as absent; unknown fields are ignored.
+ */
+public final class Fields {
+
+  private final ObjectNode node;
+  private final List<ApiError.FieldError> errors = new ArrayList<>();
+
+  private Fields(ObjectNode node) {
+    this.node = node;
+  }
+
+  public static Fields of(ObjectNode node) {
+    return new Fields(node);
+  }
+
+  private JsonNode present(String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  private <T> T invalid(String field, String message) {
+    errors.add(new ApiError.FieldError(field, message));
+    return null;
+  }
+
+  /** A required string of {@code min..max} characters (after trimming). */
+  public String string(String field, int min, int max) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return invalid(field, "is required");
+    }
+    return stringValue(field, value, min, max);
+  }
+
+  /** An optional string; null when absent. */
+  public String optionalString(String field, int max) {
+    JsonNode value = present(field);
+    return value == null ? null : stringValue(field, value, 0, max);
+  }
+
+  private String stringValue(String field, JsonNode value, int min, int max) {
+    if (!value.isTextual()) {
+      return invalid(field, "must be a string");
+    }
+    String text = value.textValue().strip();
+    if (text.length() < min || text.length() > max) {
+      return invalid(field, min > 0 ? "must be " + min + " to " + max + " characters" : "must be at most " + max + " characters");
+    }
+    return text;
+  }
+
+  /** A required integer within {@code min..max}. */
+  public Integer integer(String field, int min, int max) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return invalid(field, "is required");
+    }
+    return integerValue(field, value, min, max);
+  }
+
+  /** An optional integer within {@code min..max}, or {@code fallback} when absent. */
+  public Integer optionalInteger(String field, int min, int max, Integer fallback) {
+    JsonNode value = present(field);
+    return value == null ? fallback : integerValue(field, value, min, max);
+  }
+
+  private Integer integerValue(String field, JsonNode value, int min, int max) {
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      return invalid(field, "must be an integer");
+    }
+    int number = value.intValue();
+    if (number < min || number > max) {
+      return invalid(field, "must be between " + min + " and " + max);
+    }
+    return number;
+  }
+
+  /** A required money amount: a decimal string like "999.99". */
+  public BigDecimal money(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return invalid(field, "is required");
+    }
+    return moneyValue(field, value);
+  }
+
+  public BigDecimal optionalMoney(String field) {
+    JsonNode value = present(field);
+    return value == null ? null : moneyValue(field, value);
+  }
+
+  private BigDecimal moneyValue(String field, JsonNode value) {
+    if (!value.isTextual()) {
+      return invalid(field, "must be a decimal string such as \"9.99\"");
+    }
+    return Money.parse(value.textValue()).orElseGet(() -> invalid(field, "must be a decimal string such as \"9.99\""));
+  }
+
+  public Instant instant(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return invalid(field, "is required");
+    }
+    return instantValue(field, value);
+  }
+
+  public Instant optionalInstant(String field) {
+    JsonNode value = present(field);
+    return value == null ? null : instantValue(field, value);
+  }
+
+  private Instant instantValue(String field, JsonNode value) {
+    if (!value.isTextual() || value.textValue().length() > 40) {
+      return invalid(field, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
+    }
+    try {
+      return Instant.parse(value.textValue());
+    } catch (DateTimeParseException e) {
+      return invalid(field, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
+    }
+  }
+
+  /** Records a cross-field problem found by the caller. */
+  public Fields reject(String field, String message) {
+    invalid(field, message);
+    return this;
+  }
+
+  public boolean isValid() {
+    return errors.isEmpty();
+  }
+
+  /** Throws the 400 VALIDATION answer listing every invalid field, if any. */
+  public void validate() {
+    if (!errors.isEmpty()) {
+      throw new ApiError(ErrorCode.VALIDATION, "The request has invalid fields", errors);
+    }
+  }
+}

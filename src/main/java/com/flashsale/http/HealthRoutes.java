@@ -1,0 +1,70 @@
+package com.flashsale.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.pathPrefix;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.http.javadsl.server.Route;
+import com.flashsale.ErrorCode;
+import com.flashsale.storage.Database;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.sharding.typed.ClusterShardingQuery;
+import akka.cluster.sharding.typed.GetShardRegionState;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.cluster.sharding.ShardRegion.CurrentShardRegionState;
+
+/**
+ * {@code /health/alive}: the process answers. {@code /health/ready}: this node is an Up cluster
+ * member, the database answers and sharding has started, so nginx may send it traffic.
+ */
+public final class HealthRoutes {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  private final ActorSystem<?> system;
+  private final Database db;
+  private final EntityTypeKey<?> entityType;
+
+  public HealthRoutes(ActorSystem<?> system, Database db, EntityTypeKey<?> entityType) {
+    this.system = system;
+    this.db = db;
+    this.entityType = entityType;
+  }
+
+  public Route routes() {
+    return pathPrefix("health", () -> concat(
+        path("alive", () -> get(() -> complete(Json.ok(Map.of("status", "alive"))))),
+        path("ready", () -> get(() -> Routes.completeAsync(readiness().thenApply(problem -> problem == null
+            ? Json.ok(Map.of("status", "ready"))
+            : Problem.response(ErrorCode.OVERLOADED, problem)))))));
+  }
+
+  /** Null when ready, else why not. */
+  private CompletionStage<String> readiness() {
+    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      return CompletableFuture.completedFuture("This node is not an Up cluster member yet");
+    }
+    CompletionStage<Boolean> shardRegionAnswers = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(entityType, replyTo), TIMEOUT, system.scheduler())
+        .handle((state, failure) -> failure == null);
+    CompletionStage<Boolean> databaseAnswers = db.run(c -> c.isValid(2)).handle((valid, failure) ->
+        failure == null && valid);
+    return shardRegionAnswers.thenCombine(databaseAnswers, (sharding, database) -> {
+      if (!sharding) {
+        return "Sharding has not started";
+      }
+      return database ? null : "The database does not answer";
+    });
+  }
+}

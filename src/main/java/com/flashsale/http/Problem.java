@@ -1,0 +1,50 @@
+package com.flashsale.http;
+
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpCharsets;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RetryAfter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.flashsale.ErrorCode;
+import java.util.List;
+
+/**
+ * The one place where errors become HTTP: {@code application/problem+json} with the contract's
+ * stable {@code code}, the code's status, and {@code Retry-After} where the client should come back.
+ */
+public final class Problem {
+
+  public static final ContentType.NonBinary PROBLEM_JSON =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+
+  /** Seconds a client should wait after a 429 or 503 unless a caller says otherwise. */
+  public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Body(String type, String title, int status, String code, String detail, List<ApiError.FieldError> errors) {}
+
+  private Problem() {}
+
+  public static HttpResponse response(ApiError error) {
+    return response(error.code(), error.code().status, error.detail(), error.errors());
+  }
+
+  public static HttpResponse response(ErrorCode code, String detail) {
+    return response(code, code.status, detail, List.of());
+  }
+
+  /** For the few answers whose status differs from the code's own (413 and 415 are VALIDATION). */
+  public static HttpResponse response(ErrorCode code, int status, String detail, List<ApiError.FieldError> errors) {
+    Body body = new Body("about:blank", code.title, status, code.name(), detail, errors);
+    HttpResponse response = HttpResponse.create()
+        .withStatus(StatusCodes.get(status))
+        .withEntity(PROBLEM_JSON, Json.bytes(body));
+    if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.OVERLOADED) {
+      response = response.addHeader(RetryAfter.create((long) DEFAULT_RETRY_AFTER_SECONDS));
+    }
+    return response;
+  }
+}

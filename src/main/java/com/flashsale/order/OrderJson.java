@@ -1,0 +1,16 @@
+package com.flashsale.order;
+
+import com.flashsale.Money;
+import com.flashsale.sale.OrderStatus;
+import com.flashsale.sale.OrderView;
+import java.time.Instant;
+
+/** An order as the API shows it; {@code paymentRef} is null until it is paid. */
+public record OrderJson(String id, String saleId, String userId, int quantity, String unitPrice, String total,
+    OrderStatus status, Instant createdAt, Instant expiresAt, String paymentRef) {
+
+  public static OrderJson of(OrderView order) {
+    return new OrderJson(order.id(), order.saleId(), order.userId(), order.quantity(), Money.format(order.unitPrice()),
+        Money.format(order.total()), order.status(), order.createdAt(), order.expiresAt(), order.paymentRef());
+  }
+}

@@ -1,0 +1,46 @@
+package com.flashsale.sale;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import com.flashsale.http.ApiError;
+import com.flashsale.sale.SaleReply.Rejected;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * How routes on any node talk to the sale entities: an ask through cluster sharding with the
+ * configured timeout (a timeout becomes 503 OVERLOADED), and rejections turned into {@link ApiError}.
+ */
+public final class SaleClient {
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  public SaleClient(ActorSystem<?> system, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+  }
+
+  public CompletionStage<SaleReply> ask(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand> command) {
+    return sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout);
+  }
+
+  /** Asks and expects one kind of answer; a rejection fails the stage with its {@link ApiError}. */
+  public <T extends SaleReply> CompletionStage<T> ask(UUID saleId,
+      Function<ActorRef<SaleReply>, SaleCommand> command, Class<T> expected) {
+    return ask(saleId, command).thenApply(reply -> expect(reply, expected));
+  }
+
+  public static <T extends SaleReply> T expect(SaleReply reply, Class<T> expected) {
+    if (reply instanceof Rejected rejected) {
+      throw new ApiError(rejected.code(), rejected.detail());
+    }
+    if (!expected.isInstance(reply)) {
+      throw new IllegalStateException("Unexpected reply " + reply.getClass().getSimpleName());
+    }
+    return expected.cast(reply);
+  }
+}

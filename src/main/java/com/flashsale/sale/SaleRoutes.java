@@ -1,0 +1,172 @@
+package com.flashsale.sale;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.parameterOptional;
+import static akka.http.javadsl.server.Directives.patch;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.pathEnd;
+import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.post;
+import static akka.http.javadsl.server.PathMatchers.segment;
+
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.Route;
+import com.flashsale.ErrorCode;
+import com.flashsale.http.ApiError;
+import com.flashsale.http.Auth;
+import com.flashsale.http.Fields;
+import com.flashsale.http.Json;
+import com.flashsale.http.JsonBody;
+import com.flashsale.http.Page;
+import com.flashsale.http.Problem;
+import com.flashsale.http.Routes;
+import com.flashsale.product.Product;
+import com.flashsale.product.Products;
+import com.flashsale.sale.SaleReply.SaleDetails;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sales: the public {@code /api/sales} reads and the admin's {@code /api/admin/sales} changes. Every
+ * answer about a sale comes from its entity; the catalogue only says which sales exist.
+ */
+public final class SaleRoutes {
+
+  static final int MAX_PER_USER_LIMIT = 100;
+  static final int MIN_HOLD_SECONDS = 10;
+  static final int MAX_HOLD_SECONDS = 86_400;
+
+  private static final Map<String, Set<SaleStatus>> STATUS_FILTERS = Map.of(
+      "upcoming", Set.of(SaleStatus.UPCOMING),
+      "live", Set.of(SaleStatus.LIVE, SaleStatus.SOLD_OUT),
+      "ended", Set.of(SaleStatus.ENDED, SaleStatus.CANCELLED));
+
+  private final SaleClient sales;
+  private final SaleCatalog catalog;
+  private final Products products;
+  private final Auth auth;
+  private final JsonBody json;
+  private final Clock clock;
+
+  public SaleRoutes(SaleClient sales, SaleCatalog catalog, Products products, Auth auth, JsonBody json, Clock clock) {
+    this.sales = sales;
+    this.catalog = catalog;
+    this.products = products;
+    this.auth = auth;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** Routes under {@code /api}. */
+  public Route routes() {
+    return concat(
+        pathPrefix("sales", () -> concat(
+            pathEnd(() -> get(() -> parameterOptional("status", this::list))),
+            path(segment(), id -> get(() -> Routes.withUuid(id, "sale", this::getSale))))),
+        pathPrefix(segment("admin").slash("sales"), () -> auth.admin(admin -> concat(
+            pathEnd(() -> post(() -> json.object(this::create))),
+            pathPrefix(segment(), id -> Routes.withUuid(id, "sale", saleId -> concat(
+                pathEnd(() -> patch(() -> json.object(body -> change(saleId, body)))),
+                path("cancel", () -> post(() -> cancel(saleId))),
+                path("stats", () -> get(() -> stats(saleId))))))))));
+  }
+
+  private Route list(Optional<String> status) {
+    if (status.isPresent() && !STATUS_FILTERS.containsKey(status.get())) {
+      return complete(Problem.response(ErrorCode.VALIDATION, "status must be one of upcoming, live, ended"));
+    }
+    Set<SaleStatus> wanted = status.map(STATUS_FILTERS::get).orElse(Set.of(SaleStatus.values()));
+    CompletionStage<HttpResponse> response = catalog.saleIds().thenCompose(ids -> {
+      List<CompletableFuture<Optional<SaleJson.Sale>>> views = new ArrayList<>();
+      for (UUID id : ids) {
+        views.add(sales.ask(id, SaleCommand.Get::new, SaleDetails.class)
+            .thenCompose(details -> wanted.contains(details.sale().status())
+                ? withProduct(details.sale()).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.<SaleJson.Sale>empty()))
+            .toCompletableFuture());
+      }
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> Json.ok(new Page<>(
+          views.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList(), null)));
+    });
+    return Routes.completeAsync(response);
+  }
+
+  private Route getSale(UUID id) {
+    return Routes.completeAsync(sales.ask(id, SaleCommand.Get::new, SaleDetails.class)
+        .thenCompose(details -> withProduct(details.sale()))
+        .thenApply(Json::ok));
+  }
+
+  private CompletionStage<SaleJson.Sale> withProduct(SaleView view) {
+    return products.find(UUID.fromString(view.productId()))
+        .thenApply(product -> SaleJson.of(view, product.orElse(null)));
+  }
+
+  private Route create(Fields body) {
+    String productIdText = body.string("productId", 36, 36);
+    Integer stock = body.integer("stock", 1, SaleDecisions.MAX_STOCK);
+    BigDecimal price = body.optionalMoney("price");
+    Instant startsAt = body.instant("startsAt");
+    Instant endsAt = body.instant("endsAt");
+    Integer perUserLimit = body.optionalInteger("perUserLimit", 1, MAX_PER_USER_LIMIT, 1);
+    Integer holdSeconds = body.optionalInteger("holdSeconds", MIN_HOLD_SECONDS, MAX_HOLD_SECONDS, 300);
+    Optional<UUID> productId = Routes.parseUuid(productIdText);
+    if (productIdText != null && productId.isEmpty()) {
+      body.reject("productId", "must be a product id");
+    }
+    if (startsAt != null && endsAt != null && !startsAt.isBefore(endsAt)) {
+      body.reject("endsAt", "must be after startsAt");
+    }
+    if (endsAt != null && !endsAt.isAfter(clock.instant())) {
+      body.reject("endsAt", "must be in the future");
+    }
+    if (stock != null && perUserLimit != null && perUserLimit > stock) {
+      body.reject("perUserLimit", "must not exceed stock");
+    }
+    body.validate();
+    UUID saleId = UUID.randomUUID();
+    CompletionStage<HttpResponse> response = products.find(productId.get()).thenCompose(found -> {
+      Product product = found.orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "No such product"));
+      BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
+      SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
+      return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, replyTo), SaleDetails.class)
+          .thenCompose(details -> catalog.register(saleId, productId.get())
+              .thenApply(registered -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product))));
+    });
+    return Routes.completeAsync(response);
+  }
+
+  private Route change(UUID saleId, Fields body) {
+    Instant startsAt = body.optionalInstant("startsAt");
+    Instant endsAt = body.optionalInstant("endsAt");
+    Integer addStock = body.optionalInteger("addStock", 1, SaleDecisions.MAX_STOCK, 0);
+    body.validate();
+    return Routes.completeAsync(sales.ask(saleId,
+            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, replyTo), SaleDetails.class)
+        .thenCompose(details -> withProduct(details.sale()))
+        .thenApply(Json::ok));
+  }
+
+  private Route cancel(UUID saleId) {
+    return Routes.completeAsync(sales.ask(saleId, SaleCommand.CancelSale::new, SaleDetails.class)
+        .thenCompose(details -> withProduct(details.sale()))
+        .thenApply(Json::ok));
+  }
+
+  private Route stats(UUID saleId) {
+    return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class)
+        .thenApply(details -> Json.ok(SaleJson.stats(details.sale()))));
+  }
+}
