@@ -18,6 +18,9 @@ public final class NodeConfig {
   /** Used only outside production, with a warning at start. */
   static final String DEV_JWT_SECRET = "flashsale-development-only-secret-do-not-use-in-production";
 
+  /** The development default of flashsale.admin.password (flashsale.conf); refused in production. */
+  static final String DEV_ADMIN_PASSWORD = "admin-change-me";
+
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:[0-9]{1,5}");
 
   /** A configuration the node cannot start with; the message says what to fix. */
@@ -41,6 +44,7 @@ public final class NodeConfig {
       derived.put("akka.cluster.seed-nodes", seedNodes(seedNodesEnv == null || seedNodesEnv.isBlank() ? self : seedNodesEnv));
     }
     derived.put("flashsale.jwt.secret", jwtSecret(config));
+    refuseDefaultAdminPasswordInProduction(config);
     return ConfigFactory.load(ConfigFactory.parseMap(derived).withFallback(unresolved));
   }
 
@@ -56,9 +60,19 @@ public final class NodeConfig {
     return seeds;
   }
 
+  static boolean isProduction(Config config) {
+    return "production".equalsIgnoreCase(config.getString("flashsale.env"));
+  }
+
+  static void refuseDefaultAdminPasswordInProduction(Config config) {
+    if (isProduction(config) && DEV_ADMIN_PASSWORD.equals(config.getString("flashsale.admin.password"))) {
+      throw new InvalidConfig("FLASHSALE_ENV=production needs FLASHSALE_ADMIN_PASSWORD (not the development default)");
+    }
+  }
+
   static String jwtSecret(Config config) {
     String secret = config.getString("flashsale.jwt.secret");
-    boolean production = "production".equalsIgnoreCase(config.getString("flashsale.env"));
+    boolean production = isProduction(config);
     if (secret.isEmpty()) {
       if (production) {
         throw new InvalidConfig("FLASHSALE_ENV=production needs FLASHSALE_JWT_SECRET (at least 32 bytes)");

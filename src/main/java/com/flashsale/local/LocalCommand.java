@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code flashsale local}: everything needed to try FlashSale on one machine with one command: an
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
 public final class LocalCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--nodes", defaultValue = "1", description = "Number of nodes (default ${DEFAULT-VALUE}).")
   int nodes;
@@ -41,7 +46,7 @@ public final class LocalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (nodes != 1) {
-      System.err.println("flashsale local: only --nodes 1 is supported so far");
+      spec.commandLine().getErr().println("flashsale local: only --nodes 1 is supported so far");
       return 2;
     }
     Map<String, Object> overrides = new HashMap<>();

@@ -50,7 +50,7 @@ public final class Database implements AutoCloseable {
    * several nodes starting at once run each migration exactly once.
    */
   public void migrate() {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    Flyway.configure().loggers("slf4j").dataSource(dataSource).locations("classpath:db/migration").load().migrate();
   }
 
   /** Runs JDBC work from here on on the given (blocking) executor. */
