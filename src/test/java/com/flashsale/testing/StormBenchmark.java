@@ -1,0 +1,71 @@
+package com.flashsale.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.flashsale.account.Role;
+import com.flashsale.account.TokenService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A purchase storm against a running node (e.g. {@code flashsale local}): creates a live sale as the
+ * admin, mints buyer tokens with the node's secret, fires the attempts and prints what happened,
+ * checked against the admin stats. A measuring tool, not a test; Gatling simulations come later.
+ */
+@Command(name = "storm", mixinStandardHelpOptions = true)
+public final class StormBenchmark implements Callable<Integer> {
+
+  @Option(names = "--url", defaultValue = "http://127.0.0.1:8080") String url;
+  @Option(names = "--secret", defaultValue = "flashsale-development-only-secret-do-not-use-in-production") String secret;
+  @Option(names = "--admin-password", defaultValue = "admin-change-me") String adminPassword;
+  @Option(names = "--attempts", defaultValue = "20000") int attempts;
+  @Option(names = "--buyers", defaultValue = "10000") int buyers;
+  @Option(names = "--stock", defaultValue = "1000") int stock;
+  @Option(names = "--concurrency", defaultValue = "64") int concurrency;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StormBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    ApiClient api = new ApiClient(url);
+    String admin = api.post("/api/auth/login", null, Map.of("email", "admin@flashsale.local", "password", adminPassword))
+        .json().get("token").asText();
+    String productId = api.post("/api/admin/products", admin,
+        Map.of("name", "Benchmark unit", "description", "", "price", "10.00")).json().get("id").asText();
+    String saleId = api.post("/api/admin/sales", admin, Map.of("productId", productId, "stock", stock,
+        "startsAt", Instant.now().minusSeconds(1).toString(),
+        "endsAt", Instant.now().plus(Duration.ofHours(1)).toString())).json().get("id").asText();
+    TokenService tokens = new TokenService(secret, Duration.ofHours(1), Clock.systemUTC());
+    Map<String, String> buyerByToken = new HashMap<>();
+    List<String> tokenList = new ArrayList<>();
+    for (int i = 0; i < buyers; i++) {
+      String buyer = UUID.randomUUID().toString();
+      String token = tokens.issue(buyer, Role.CUSTOMER);
+      buyerByToken.put(token, buyer);
+      tokenList.add(token);
+    }
+    Storm.run(List.of(api), saleId, tokenList.subList(0, Math.min(200, buyers)), buyerByToken::get, 500, 16);
+
+    String measuredSale = api.post("/api/admin/sales", admin, Map.of("productId", productId, "stock", stock,
+        "startsAt", Instant.now().minusSeconds(1).toString(),
+        "endsAt", Instant.now().plus(Duration.ofHours(1)).toString())).json().get("id").asText();
+    Storm.Result result = Storm.run(List.of(api), measuredSale, tokenList, buyerByToken::get, attempts, concurrency);
+    JsonNode stats = api.get("/api/admin/sales/" + measuredSale + "/stats", admin).json();
+    System.out.printf("storm: %d attempts by %d buyers for %d units, concurrency %d%n", attempts, buyers, stock,
+        concurrency);
+    System.out.println("  " + result.summary());
+    System.out.printf("  reservations answered 201: %d; stats after: %s%n", result.count(201), stats);
+    return result.count(201) == stock && stats.get("reserved").asInt() == stock ? 0 : 1;
+  }
+}
