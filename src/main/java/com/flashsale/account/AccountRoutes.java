@@ -16,6 +16,7 @@ import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** {@code /api/auth/register}, {@code /api/auth/login}, {@code /api/me}. */
@@ -53,6 +54,7 @@ public final class AccountRoutes {
   private Route login(Fields body) {
     String email = body.string("email", 1, 254);
     String password = body.string("password", 1, 200);
+    email = email == null ? null : email.toLowerCase(Locale.ROOT);
     body.validate();
     return Routes.completeAsync(accounts.login(email, password).thenApply(Json::ok));
   }
@@ -63,11 +65,16 @@ public final class AccountRoutes {
         .orElseGet(() -> Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user"))));
   }
 
+  /** Emails are compared lower-cased; the length limit applies to the lower-cased form that is stored. */
   private static String email(Fields body) {
     String email = body.string("email", 3, 254);
-    if (email != null && !EMAIL.matcher(email).matches()) {
-      body.reject("email", "must be an email address");
+    if (email == null) {
+      return null;
     }
-    return email;
+    String normalised = email.toLowerCase(Locale.ROOT);
+    if (normalised.length() > 254 || !EMAIL.matcher(normalised).matches()) {
+      body.reject("email", "must be an email address of at most 254 characters");
+    }
+    return normalised;
   }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -34,7 +35,7 @@ public final class Accounts {
 
   public CompletionStage<Session> register(String email, String password, String name) {
     return db.run(c -> {
-      User user = new User(UUID.randomUUID().toString(), email.toLowerCase(), name, Role.CUSTOMER);
+      User user = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), name, Role.CUSTOMER);
       if (!insert(c, user, hasher.hash(password))) {
         throw new ApiError(ErrorCode.EMAIL_TAKEN, "This email is already registered");
       }
@@ -47,7 +48,7 @@ public final class Accounts {
     return db.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "SELECT id, email, name, role, password_hash FROM users WHERE email = ?")) {
-        st.setString(1, email.toLowerCase());
+        st.setString(1, email.toLowerCase(Locale.ROOT));
         try (ResultSet rs = st.executeQuery()) {
           if (!rs.next()) {
             hasher.spendDecoyCheck(password);
@@ -80,7 +81,7 @@ public final class Accounts {
   /** Creates the configured first admin if that email is not registered yet (safe on every node). */
   public void ensureAdmin(String email, String password) {
     db.run(c -> {
-      User admin = new User(UUID.randomUUID().toString(), email.toLowerCase(), "Administrator", Role.ADMIN);
+      User admin = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), "Administrator", Role.ADMIN);
       if (insert(c, admin, hasher.hash(password))) {
         log.info("Created the first admin {}", admin.email());
       }

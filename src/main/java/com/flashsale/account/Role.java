@@ -9,10 +9,10 @@ public enum Role {
   /** As in tokens, JSON and the database: lower case. */
   @JsonValue
   public String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static Role fromWire(String text) {
-    return Role.valueOf(text.toUpperCase());
+    return Role.valueOf(text.toUpperCase(java.util.Locale.ROOT));
   }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Typed, validated access to the fields of a JSON request body. Each accessor records what is wrong
@@ -16,6 +17,9 @@ import java.util.List;
  * throws that answer. A JSON null counts as absent; unknown fields are ignored.
  */
 public final class Fields {
+
+  /** C0 controls other than tab, line feed and carriage return (PostgreSQL text cannot even hold NUL). */
+  private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
   private final ObjectNode node;
   private final List<ApiError.FieldError> errors = new ArrayList<>();
@@ -58,6 +62,9 @@ public final class Fields {
       return invalid(field, "must be a string");
     }
     String text = value.textValue().strip();
+    if (CONTROL_CHARACTERS.matcher(text).find()) {
+      return invalid(field, "must not contain control characters");
+    }
     if (text.length() < min || text.length() > max) {
       return invalid(field, min > 0 ? "must be " + min + " to " + max + " characters" : "must be at most " + max + " characters");
     }

@@ -79,13 +79,18 @@ public final class JsonBody {
     try {
       try (JsonParser parser = Json.MAPPER.getFactory().createParser(bytes)) {
         int depth = 0;
+        boolean complete = false;
         for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+          if (complete) {
+            throw new ApiError(ErrorCode.VALIDATION, "The body must be exactly one JSON object");
+          }
           if (token.isStructStart() && ++depth > MAX_DEPTH) {
             throw new ApiError(ErrorCode.VALIDATION, "The JSON body is nested too deeply");
           }
           if (token.isStructEnd()) {
             depth--;
           }
+          complete = depth == 0;
         }
       }
       JsonNode node = Json.MAPPER.readTree(bytes);

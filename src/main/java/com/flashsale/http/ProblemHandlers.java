@@ -72,6 +72,9 @@ public final class ProblemHandlers {
     if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
       return new ApiError(ErrorCode.OVERLOADED, "The service did not answer in time; retry shortly");
     }
+    if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+      return new ApiError(ErrorCode.VALIDATION, "A value is not acceptable"); // SQL class 22: data exception
+    }
     if (e instanceof SQLException) {
       log.warn("Database call failed: {}", e.toString());
       return new ApiError(ErrorCode.OVERLOADED, "The database is unavailable; retry shortly");

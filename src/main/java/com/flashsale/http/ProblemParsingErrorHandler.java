@@ -19,9 +19,8 @@ public final class ProblemParsingErrorHandler extends ParsingErrorHandler {
   @Override
   public HttpResponse handle(StatusCode status, ErrorInfo error, LoggingAdapter log, ServerSettings settings) {
     int code = status.intValue();
-    if (code >= 400 && code < 500) {
-      return Problem.response(ErrorCode.VALIDATION, code, "The request is malformed", List.of());
-    }
-    return Problem.response(ErrorCode.OVERLOADED, "The request could not be handled");
+    // The parser's 501 (unknown method) and 505 (bad HTTP version) are the client's fault too.
+    return Problem.response(ErrorCode.VALIDATION, code >= 400 && code < 500 ? code : 400,
+        "The request is malformed", List.of());
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 /** The serialised form of {@link SaleState}; indexes are rebuilt from the orders on load. */
 public record SaleSnapshot(
     String saleId,
+    boolean created,
     String productId,
     BigDecimal price,
     int stock,

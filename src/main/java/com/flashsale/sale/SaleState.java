@@ -289,13 +289,13 @@ final class SaleState {
   // ---- snapshots ----
 
   SaleSnapshot toSnapshot() {
-    return new SaleSnapshot(saleId, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
+    return new SaleSnapshot(saleId, created, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
         available, confirmed, released, lastOrderNo, List.copyOf(orders.values()));
   }
 
   static SaleState fromSnapshot(SaleSnapshot s) {
     SaleState state = new SaleState(s.saleId());
-    state.created = s.productId() != null;
+    state.created = s.created();
     state.productId = s.productId();
     state.price = s.price();
     state.startsAt = s.startsAt();

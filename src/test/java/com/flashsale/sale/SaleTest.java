@@ -753,7 +753,10 @@ class SaleTest {
     seen.add(sale.createLive(5, 2, 300));
     long alices = sale.reserved("alice");
     seen.add(sale.stats());
-    sale.reserve("bob", 2, null);
+    long bobs = orderNo(sale.reserve("bob", 2, null).replyOfType(OrderDetails.class).order());
+    seen.add(sale.stats());
+    sale.beginPayment(bobs, "bob");
+    sale.decline(bobs);
     seen.add(sale.stats());
     long carols = sale.reserved("carol");
     sale.beginPayment(carols, "carol");
