@@ -16,6 +16,11 @@ import picocli.CommandLine.Spec;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // With fewer than 3 cores the JDK's common pool has parallelism 1 and CompletableFuture's default
+    // async executor starts a thread per task; Scala's converted futures (Akka's ask) use it for
+    // every callback. Must be set before anything touches ForkJoinPool.
+    System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+        System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4"));
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof NodeConfig.InvalidConfig) {

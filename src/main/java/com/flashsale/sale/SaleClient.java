@@ -7,7 +7,9 @@ import com.flashsale.http.ApiError;
 import com.flashsale.sale.SaleReply.Rejected;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -18,14 +20,31 @@ public final class SaleClient {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Executor dispatcher;
 
   public SaleClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.dispatcher = system.executionContext();
   }
 
+  /**
+   * The stage Akka's ask returns (Scala's converted future) runs every callback asynchronously on the
+   * JDK's default executor, which on a 2-core machine starts a new thread per callback. The answer is
+   * therefore moved once onto the actor system's dispatcher into a plain future, whose callbacks run
+   * in place.
+   */
   public CompletionStage<SaleReply> ask(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand> command) {
-    return sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout);
+    CompletableFuture<SaleReply> answer = new CompletableFuture<>();
+    sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout)
+        .whenCompleteAsync((reply, failure) -> {
+          if (failure != null) {
+            answer.completeExceptionally(failure);
+          } else {
+            answer.complete(reply);
+          }
+        }, dispatcher);
+    return answer;
   }
 
   /** Asks and expects one kind of answer; a rejection fails the stage with its {@link ApiError}. */

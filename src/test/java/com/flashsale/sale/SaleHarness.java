@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import com.flashsale.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +54,11 @@ final class SaleHarness {
   }
 
   void advance(Duration by) {
-    ((MutableClock) clock).advance(by);
+    ((TestClock) clock).advance(by);
   }
 
   void setTime(Instant instant) {
-    ((MutableClock) clock).set(instant);
+    ((TestClock) clock).set(instant);
   }
 
   Instant now() {

@@ -24,6 +24,10 @@ public final class TestClock extends Clock {
     now.updateAndGet(t -> t.plus(by));
   }
 
+  public void set(Instant instant) {
+    now.set(instant);
+  }
+
   @Override
   public Instant instant() {
     return now.get();
