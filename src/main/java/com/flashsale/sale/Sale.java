@@ -1,5 +1,6 @@
 package com.flashsale.sale;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
@@ -19,6 +20,7 @@ import akka.persistence.typed.SnapshotAdapter;
 import com.flashsale.ErrorCode;
 import com.flashsale.sale.SaleCommand.ExpireHolds;
 import com.flashsale.sale.SaleCommand.ExpiryTick;
+import com.flashsale.sale.SaleCommand.WithReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final SaleSettings settings;
   private final TimerScheduler<SaleCommand> timers;
   private final Consumer<SaleCommand> selfViaSharding;
+  private final ActorRef<SaleCommand> self;
   private final SaleDecisions decisions;
 
   public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings) {
@@ -66,7 +69,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings,
       Consumer<SaleCommand> selfViaSharding) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Sale(saleId, clock, settings, timers,
-        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell)));
+        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell, ctx.getSelf())));
   }
 
   public static String tagFor(String saleId) {
@@ -74,7 +77,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
-      Consumer<SaleCommand> selfViaSharding) {
+      Consumer<SaleCommand> selfViaSharding, ActorRef<SaleCommand> self) {
     super(PersistenceId.of(ENTITY_KEY.name(), saleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.saleId = saleId;
@@ -83,6 +86,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     this.settings = settings;
     this.timers = timers;
     this.selfViaSharding = selfViaSharding;
+    this.self = self;
     this.decisions = new SaleDecisions(settings, this::armExpiry, Effect());
   }
 
@@ -99,6 +103,8 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(ExpiryTick.class, (state, cmd) -> Effect().noReply())
         .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
+    builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
+        .onCommand(WithReply.class, (state, cmd) -> decisions.releaseDueHoldsFirst(state, cmd, now(), self::tell));
     builder.forAnyState()
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.createAgain(state, cmd, now()))
         .onCommand(SaleCommand.Reserve.class, (state, cmd) -> decisions.reserve(state, cmd, now()))

@@ -75,6 +75,10 @@ final class SaleDecisions {
       }
     }
     Order hold = state.openHoldOf(cmd.userId());
+    if (hold != null && cmd.idempotencyKey() != null) {
+      return effect.persist(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), cmd.idempotencyKey(), now))
+          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(hold.orderNo())), false));
+    }
     if (hold != null) {
       return effect.reply(cmd.replyTo(), new OrderDetails(state.view(hold), false));
     }
@@ -263,6 +267,21 @@ final class SaleDecisions {
       return new Rejected(ErrorCode.INVALID_TRANSITION, "The sale has ended");
     }
     return null;
+  }
+
+  /**
+   * Holds whose time ran out are released before any command is decided, so no decision ever sees a
+   * dead hold as open: the release is persisted, then the command is delivered again (to the back of
+   * the mailbox) and decided on the state without them.
+   */
+  ReplyEffect<SaleEvent, SaleState> releaseDueHoldsFirst(SaleState state, WithReply cmd, Instant now,
+      Consumer<SaleCommand> redeliver) {
+    return effect.persist(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now))
+        .thenRun(s -> {
+          afterHoldsChanged.accept(s);
+          redeliver.accept(cmd);
+        })
+        .thenNoReply();
   }
 
   /** Releases the holds whose time (and payment grace) ran out, in one write. */

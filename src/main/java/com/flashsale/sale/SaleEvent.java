@@ -28,6 +28,12 @@ public sealed interface SaleEvent extends CborSerializable {
       long orderNo, String userId, int quantity, String idempotencyKey, Instant reservedAt, Instant expiresAt)
       implements SaleEvent {}
 
+  /**
+   * A request with a new Idempotency-Key was answered with the buyer's existing hold: the key now
+   * names that order, so replaying it answers the same order even after the hold is paid.
+   */
+  record IdempotencyKeyBound(long orderNo, String userId, String idempotencyKey, Instant at) implements SaleEvent {}
+
   /** The buyer went to the gateway; expiry waits for the outcome (up to the payment grace). */
   record PaymentStarted(long orderNo, Instant at) implements SaleEvent {}
 

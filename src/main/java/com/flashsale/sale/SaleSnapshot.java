@@ -4,6 +4,7 @@ import com.flashsale.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The serialised form of {@link SaleState}; indexes are rebuilt from the orders on load. */
 public record SaleSnapshot(
@@ -21,5 +22,7 @@ public record SaleSnapshot(
     int confirmed,
     int released,
     long lastOrderNo,
-    List<Order> orders)
+    List<Order> orders,
+    /** Every Idempotency-Key (as "userId\nkey") and the order it names, bound ones included. */
+    Map<String, Long> ordersByIdempotencyKey)
     implements CborSerializable {}

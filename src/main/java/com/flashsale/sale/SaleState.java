@@ -61,6 +61,8 @@ final class SaleState {
           e.expiresAt(), OrderStatus.RESERVED, null, null);
       index(order);
       lastOrderNo = Math.max(lastOrderNo, e.orderNo());
+    } else if (event instanceof SaleEvent.IdempotencyKeyBound e) {
+      ordersByIdempotencyKey.put(idempotencyIndexKey(e.userId(), e.idempotencyKey()), e.orderNo());
     } else if (event instanceof PaymentStarted e) {
       orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(e.at()));
     } else if (event instanceof PaymentDeclined e) {
@@ -229,6 +231,20 @@ final class SaleState {
     return graceEnd.isAfter(order.expiresAt()) ? graceEnd : order.expiresAt();
   }
 
+  /** Whether some open hold is due for release at {@code now} (see {@link #holdsDueAt}). */
+  boolean hasHoldsDueAt(Instant now, Duration paymentGrace) {
+    for (long no : openHolds) {
+      Order order = orders.get(no);
+      if (order.expiresAt().isAfter(now)) {
+        return false;
+      }
+      if (!releaseDeadline(order, paymentGrace).isAfter(now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The open holds due for release at {@code now}, in order. */
   List<Long> holdsDueAt(Instant now, Duration paymentGrace) {
     List<Long> due = new ArrayList<>();
@@ -290,7 +306,7 @@ final class SaleState {
 
   SaleSnapshot toSnapshot() {
     return new SaleSnapshot(saleId, created, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
-        available, confirmed, released, lastOrderNo, List.copyOf(orders.values()));
+        available, confirmed, released, lastOrderNo, List.copyOf(orders.values()), Map.copyOf(ordersByIdempotencyKey));
   }
 
   static SaleState fromSnapshot(SaleSnapshot s) {
@@ -305,6 +321,7 @@ final class SaleState {
     state.cancelled = s.cancelled();
     state.lastOrderNo = s.lastOrderNo();
     s.orders().stream().sorted(Comparator.comparingLong(Order::orderNo)).forEach(state::index);
+    state.ordersByIdempotencyKey.putAll(s.ordersByIdempotencyKey());
     // index() counted open holds; the totals below are the snapshot's own.
     state.stock = s.stock();
     state.available = s.available();

@@ -11,6 +11,7 @@ import com.flashsale.sale.SaleEvent.PaymentDeclined;
 import com.flashsale.sale.SaleEvent.PaymentStarted;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.ReadyToPay;
+import com.flashsale.sale.SaleReply.Rejected;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,24 @@ class SalePaymentTest extends SaleSpec {
     long orderNo = sale.reserved("alice");
     sale.advance(Duration.ofSeconds(300));
 
-    assertRejected(sale.beginPayment(orderNo, "alice"), ErrorCode.RESERVATION_EXPIRED);
+    var result = sale.beginPayment(orderNo, "alice");
+
+    assertThat(result.replyOfType(Rejected.class).code()).isEqualTo(ErrorCode.RESERVATION_EXPIRED);
+    assertThat(result.events()).as("the dead hold is released first, nothing else is written")
+        .containsExactly(new HoldsExpired(List.of(orderNo), sale.now()));
+  }
+
+  @Test
+  void releasesADueHoldBeforeDecidingACancelSoItAnswersExpired() {
+    sale.createLive(10, 1, 300);
+    long orderNo = sale.reserved("alice");
+    sale.advance(Duration.ofSeconds(301));
+
+    var result = sale.cancelOrder(orderNo, "alice");
+
+    assertThat(result.replyOfType(Rejected.class).code()).isEqualTo(ErrorCode.RESERVATION_EXPIRED);
+    assertThat(result.events()).containsExactly(new HoldsExpired(List.of(orderNo), sale.now()));
+    assertThat(sale.stats().released()).isEqualTo(1);
   }
 
   @Test

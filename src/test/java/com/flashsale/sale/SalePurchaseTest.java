@@ -249,6 +249,36 @@ class SalePurchaseTest extends SaleSpec {
   }
 
   @Test
+  void bindsANewIdempotencyKeyAnsweredWithTheExistingHoldToThatHold() {
+    sale.createLive(10, 2, 300);
+    OrderView hold = sale.reserve("alice", 1, "key-a").replyOfType(OrderDetails.class).order();
+
+    var answeredWithHold = sale.reserve("alice", 1, "key-b");
+    sale.beginPayment(orderNo(hold), "alice");
+    sale.confirm(orderNo(hold), "pay-1");
+    var replay = sale.reserve("alice", 1, "key-b");
+
+    assertThat(answeredWithHold.events()).containsExactly(
+        new SaleEvent.IdempotencyKeyBound(orderNo(hold), "alice", "key-b", sale.now()));
+    assertThat(replay.events()).isEmpty();
+    assertThat(replay.replyOfType(OrderDetails.class).order().id()).isEqualTo(hold.id());
+  }
+
+  @Test
+  void aBuyerWhoseHoldRanOutGetsANewHoldEvenBeforeTheSweep() {
+    sale.createLive(1, 1, 300);
+    long first = sale.reserved("alice");
+    sale.advance(Duration.ofSeconds(301));
+
+    var again = sale.reserve("alice");
+
+    OrderDetails details = again.replyOfType(OrderDetails.class);
+    assertThat(details.created()).isTrue();
+    assertThat(details.order().id()).isNotEqualTo(sale.saleId + "-" + first);
+    assertThat(again.events()).hasSize(2).first().isEqualTo(new SaleEvent.HoldsExpired(List.of(first), sale.now()));
+  }
+
+  @Test
   void rejectsAnIdempotencyKeyReusedForADifferentQuantity() {
     sale.createLive(10, 2, 300);
     sale.reserve("alice", 1, "key-1");
