@@ -3,6 +3,11 @@ package com.flashsale.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +36,16 @@ public final class StormBenchmark implements Callable<Integer> {
   @Option(names = "--buyers", defaultValue = "10000") int buyers;
   @Option(names = "--stock", defaultValue = "1000") int stock;
   @Option(names = "--concurrency", defaultValue = "64") int concurrency;
+  @Option(names = "--max-seconds", defaultValue = "40", description = "wrk's -d: an upper bound; wrk waits it out")
+  int maxSeconds;
+  @Option(names = "--tool", defaultValue = "wrk", description = "wrk (Debian package) or java") String tool;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StormBenchmark()).execute(args));
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException, InterruptedException {
     ApiClient api = new ApiClient(url);
     String admin = api.post("/api/auth/login", null, Map.of("email", "admin@flashsale.local", "password", adminPassword))
         .json().get("token").asText();
@@ -60,12 +68,39 @@ public final class StormBenchmark implements Callable<Integer> {
     String measuredSale = api.post("/api/admin/sales", admin, Map.of("productId", productId, "stock", stock,
         "startsAt", Instant.now().minusSeconds(1).toString(),
         "endsAt", Instant.now().plus(Duration.ofHours(1)).toString())).json().get("id").asText();
-    Storm.Result result = Storm.run(List.of(api), measuredSale, tokenList, buyerByToken::get, attempts, concurrency);
+    System.out.printf("storm: %d attempts by %d buyers for %d units, concurrency %d, load tool %s%n", attempts, buyers,
+        stock, concurrency, tool);
+    long reservations;
+    if (tool.equals("wrk")) {
+      String line = runWrk(measuredSale, tokenList);
+      System.out.println("  " + line);
+      reservations = Long.parseLong(line.replaceAll(".* s201=([0-9]+).*", "$1"));
+    } else {
+      Storm.Result result = Storm.run(List.of(api), measuredSale, tokenList, buyerByToken::get, attempts, concurrency);
+      System.out.println("  " + result.summary());
+      reservations = result.count(201);
+    }
     JsonNode stats = api.get("/api/admin/sales/" + measuredSale + "/stats", admin).json();
-    System.out.printf("storm: %d attempts by %d buyers for %d units, concurrency %d%n", attempts, buyers, stock,
-        concurrency);
-    System.out.println("  " + result.summary());
-    System.out.printf("  reservations answered 201: %d; stats after: %s%n", result.count(201), stats);
-    return result.count(201) == stock && stats.get("reserved").asInt() == stock ? 0 : 1;
+    System.out.printf("  reservations answered 201: %d (stock %d); stats after: %s%n", reservations, stock, stats);
+    return reservations == stock && stats.get("reserved").asInt() == stock ? 0 : 1;
+  }
+
+  /** Runs wrk (2 threads) with the purchase-storm script; answers its summary line. */
+  private String runWrk(String saleId, List<String> tokenList) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("storm");
+    Path tokensFile = Files.write(dir.resolve("tokens.txt"), tokenList);
+    Path script = dir.resolve("purchase-storm.lua");
+    try (InputStream in = StormBenchmark.class.getResourceAsStream("/bench/purchase-storm.lua")) {
+      Files.copy(in, script);
+    }
+    int threads = 2;
+    Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + concurrency, "-d" + maxSeconds + "s", "--timeout", "10s", "-s",
+        script.toString(), url, "--", tokensFile.toString(), saleId, String.valueOf(attempts / threads),
+        String.valueOf(threads))
+        .redirectErrorStream(true).start();
+    String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    wrk.waitFor();
+    return output.lines().filter(l -> l.startsWith("STORM")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("wrk said: " + output));
   }
 }
