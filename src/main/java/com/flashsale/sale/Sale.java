@@ -3,7 +3,9 @@ package com.flashsale.sale;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.pubsub.Topic;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -52,6 +54,8 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final TimerScheduler<SaleCommand> timers;
   private final Consumer<SaleCommand> selfViaSharding;
   private final ActorRef<SaleCommand> self;
+  private final ActorContext<SaleCommand> context;
+  private final ActorRef<Topic.Command<SaleUpdate>> topic;
   private final SaleDecisions decisions;
 
   public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings) {
@@ -69,7 +73,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings,
       Consumer<SaleCommand> selfViaSharding) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Sale(saleId, clock, settings, timers,
-        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell, ctx.getSelf())));
+        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell, ctx)));
   }
 
   public static String tagFor(String saleId) {
@@ -77,7 +81,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
-      Consumer<SaleCommand> selfViaSharding, ActorRef<SaleCommand> self) {
+      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context) {
     super(PersistenceId.of(ENTITY_KEY.name(), saleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.saleId = saleId;
@@ -86,8 +90,10 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     this.settings = settings;
     this.timers = timers;
     this.selfViaSharding = selfViaSharding;
-    this.self = self;
-    this.decisions = new SaleDecisions(settings, this::armExpiry, Effect());
+    this.context = context;
+    this.self = context.getSelf();
+    this.topic = context.spawn(Topic.create(SaleUpdate.class, SaleUpdate.topicName(saleId)), "updates");
+    this.decisions = new SaleDecisions(settings, this::afterChange, Effect());
   }
 
   @Override
@@ -102,6 +108,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.create(state, cmd, now()))
         .onCommand(ExpiryTick.class, (state, cmd) -> Effect().noReply())
         .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
+        .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> Effect().noReply())
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
     builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
         .onCommand(WithReply.class, (state, cmd) -> decisions.releaseDueHoldsFirst(state, cmd, now(), self::tell));
@@ -122,7 +129,11 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
           selfViaSharding.accept(new ExpireHolds(now()));
           return Effect().noReply();
         })
-        .onCommand(ExpireHolds.class, (state, cmd) -> decisions.expireHolds(state, now()));
+        .onCommand(ExpireHolds.class, (state, cmd) -> decisions.expireHolds(state, now()))
+        .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> {
+          publish(state);
+          return Effect().noReply();
+        });
     return builder.build();
   }
 
@@ -134,8 +145,21 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   @Override
   public SignalHandler<SaleState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::armExpiry)
+        .onSignal(RecoveryCompleted.instance(), this::afterChange)
         .build();
+  }
+
+  /** After recovery and after every write: re-arm the expiry timer and tell every node. */
+  private void afterChange(SaleState state) {
+    armExpiry(state);
+    publish(state);
+  }
+
+  /** Publishes the sale to its topic, which every node's live view and SSE streams subscribe to. */
+  private void publish(SaleState state) {
+    if (state.isCreated()) {
+      topic.tell(Topic.publish(new SaleUpdate(state.view(now()), lastSequenceNumber(context))));
+    }
   }
 
   /**

@@ -40,6 +40,12 @@ public sealed interface SaleCommand extends CborSerializable {
 
   record Get(ActorRef<SaleReply> replyTo) implements WithReply {}
 
+  /**
+   * Wake up and publish the current state: sent by the sale scheduler at the sale's start and end,
+   * when its status changes with time alone.
+   */
+  record WakeUp(Instant at) implements SaleCommand {}
+
   /** Release the holds whose time ran out; sent by the entity to itself through sharding. */
   record ExpireHolds(Instant requestedAt) implements SaleCommand {}
 

@@ -1,5 +1,6 @@
 package com.flashsale.sale;
 
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import com.flashsale.ErrorCode;
@@ -33,13 +34,13 @@ final class SaleDecisions {
   static final int MAX_STOCK = 1_000_000;
 
   private final SaleSettings settings;
-  private final Consumer<SaleState> afterHoldsChanged;
+  private final Consumer<SaleState> afterChange;
   private final EffectFactories<SaleEvent, SaleState> effect;
 
-  SaleDecisions(SaleSettings settings, Consumer<SaleState> afterHoldsChanged,
+  SaleDecisions(SaleSettings settings, Consumer<SaleState> afterChange,
       EffectFactories<SaleEvent, SaleState> effect) {
     this.settings = settings;
-    this.afterHoldsChanged = afterHoldsChanged;
+    this.afterChange = afterChange;
     this.effect = effect;
   }
 
@@ -51,7 +52,7 @@ final class SaleDecisions {
     }
     var created = new SaleEvent.SaleCreated(state.saleId(), t.productId(), t.price(), t.stock(), t.startsAt(),
         t.endsAt(), t.perUserLimit(), t.holdSeconds(), now);
-    return effect.persist(created).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+    return persist(created).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
   /** Creating an existing sale again (a retried create) answers the sale as it is. */
@@ -76,7 +77,7 @@ final class SaleDecisions {
     }
     Order hold = state.openHoldOf(cmd.userId());
     if (hold != null && cmd.idempotencyKey() != null) {
-      return effect.persist(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), cmd.idempotencyKey(), now))
+      return persist(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), cmd.idempotencyKey(), now))
           .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(hold.orderNo())), false));
     }
     if (hold != null) {
@@ -98,8 +99,8 @@ final class SaleDecisions {
     long orderNo = state.nextOrderNo();
     var reserved = new SaleEvent.UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), cmd.idempotencyKey(), now,
         now.plusSeconds(state.holdSeconds()));
-    return effect.persist(reserved)
-        .thenRun(afterHoldsChanged::accept)
+    return persist(reserved)
+        
         .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(orderNo)), true));
   }
 
@@ -133,8 +134,8 @@ final class SaleDecisions {
         if (!now.isBefore(order.expiresAt())) {
           yield reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
         }
-        yield effect.persist(new SaleEvent.PaymentStarted(order.orderNo(), now))
-            .thenRun(afterHoldsChanged::accept)
+        yield persist(new SaleEvent.PaymentStarted(order.orderNo(), now))
+            
             .thenReply(cmd.replyTo(), s -> new SaleReply.ReadyToPay(s.view(s.order(order.orderNo()))));
       }
     };
@@ -150,8 +151,8 @@ final class SaleDecisions {
       return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
     }
     return switch (order.status()) {
-      case RESERVED -> effect.persist(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now))
-          .thenRun(afterHoldsChanged::accept)
+      case RESERVED -> persist(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now))
+          
           .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
       case CONFIRMED -> cmd.paymentRef().equals(order.paymentRef())
           ? effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false))
@@ -170,8 +171,8 @@ final class SaleDecisions {
     if (order.status() != OrderStatus.RESERVED || order.paymentStartedAt() == null) {
       return effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
     }
-    return effect.persist(new SaleEvent.PaymentDeclined(order.orderNo(), now))
-        .thenRun(afterHoldsChanged::accept)
+    return persist(new SaleEvent.PaymentDeclined(order.orderNo(), now))
+        
         .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
   }
 
@@ -187,8 +188,8 @@ final class SaleDecisions {
       case CONFIRMED -> reject(cmd, ErrorCode.ALREADY_CONFIRMED, "A paid order cannot be cancelled");
       case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
       case CANCELLED -> effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
-      case RESERVED -> effect.persist(new SaleEvent.OrderCancelled(order.orderNo(), now))
-          .thenRun(afterHoldsChanged::accept)
+      case RESERVED -> persist(new SaleEvent.OrderCancelled(order.orderNo(), now))
+          
           .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
     };
   }
@@ -242,7 +243,7 @@ final class SaleDecisions {
     if (events.isEmpty()) {
       return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
     }
-    return effect.persist(events).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+    return persist(events).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
   /** Cancelling releases every open hold; cancelling again answers the cancelled sale. */
@@ -254,8 +255,8 @@ final class SaleDecisions {
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
     }
-    return effect.persist(new SaleEvent.SaleCancelled(state.openHoldNos(), now))
-        .thenRun(afterHoldsChanged::accept)
+    return persist(new SaleEvent.SaleCancelled(state.openHoldNos(), now))
+        
         .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
@@ -276,11 +277,8 @@ final class SaleDecisions {
    */
   ReplyEffect<SaleEvent, SaleState> releaseDueHoldsFirst(SaleState state, WithReply cmd, Instant now,
       Consumer<SaleCommand> redeliver) {
-    return effect.persist(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now))
-        .thenRun(s -> {
-          afterHoldsChanged.accept(s);
-          redeliver.accept(cmd);
-        })
+    return persist(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now))
+        .thenRun(s -> redeliver.accept(cmd))
         .thenNoReply();
   }
 
@@ -288,12 +286,19 @@ final class SaleDecisions {
   ReplyEffect<SaleEvent, SaleState> expireHolds(SaleState state, Instant now) {
     List<Long> due = state.holdsDueAt(now, settings.paymentGrace());
     if (due.isEmpty()) {
-      afterHoldsChanged.accept(state);
+      afterChange.accept(state);
       return effect.noReply();
     }
-    return effect.persist(new SaleEvent.HoldsExpired(due, now))
-        .thenRun(afterHoldsChanged::accept)
-        .thenNoReply();
+    return persist(new SaleEvent.HoldsExpired(due, now)).thenNoReply();
+  }
+
+  /** Every write goes through here, so the entity re-arms its timer and publishes after each one. */
+  private EffectBuilder<SaleEvent, SaleState> persist(SaleEvent event) {
+    return effect.persist(event).thenRun(afterChange::accept);
+  }
+
+  private EffectBuilder<SaleEvent, SaleState> persist(List<SaleEvent> events) {
+    return effect.persist(events).thenRun(afterChange::accept);
   }
 
   ReplyEffect<SaleEvent, SaleState> reject(SaleCommand cmd, ErrorCode code, String detail) {
