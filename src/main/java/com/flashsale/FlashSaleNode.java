@@ -14,7 +14,10 @@ import com.flashsale.http.HealthRoutes;
 import com.flashsale.http.HttpServer;
 import com.flashsale.http.JsonBody;
 import com.flashsale.order.Checkout;
+import com.flashsale.order.AdminOrderRoutes;
 import com.flashsale.order.OrderRoutes;
+import com.flashsale.order.ReadModel;
+import com.flashsale.order.ReadModelProjection;
 import com.flashsale.payment.PaymentGateway;
 import com.flashsale.payment.SimulatedPaymentGateway;
 import com.flashsale.product.ProductRoutes;
@@ -85,6 +88,8 @@ public final class FlashSaleNode {
     PaymentGateway gateway = new SimulatedPaymentGateway(config.getDuration("flashsale.payment.simulator-delay"));
     SaleClient sales = new SaleClient(system, config.getDuration("flashsale.ask-timeout"));
     SaleCatalog catalog = new SaleCatalog(db);
+    ReadModel readModel = new ReadModel(db);
+    ReadModelProjection.init(system, db.dataSource(), lag -> { });
     Products products = new Products(db);
     Auth auth = new Auth(tokens);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
@@ -93,7 +98,8 @@ public final class FlashSaleNode {
     var route = HttpServer.root(health.routes(), List.of(
         new AccountRoutes(accounts, auth, json).routes(),
         new ProductRoutes(products, auth, json).routes(),
-        new OrderRoutes(sales, catalog, new Checkout(sales, gateway), auth, json).routes(),
+        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json).routes(),
+        new AdminOrderRoutes(readModel, auth).routes(),
         new SaleRoutes(sales, catalog, products, auth, json, clock).routes()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)

@@ -5,7 +5,6 @@ import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.delete;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
-import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.pathEnd;
 import static akka.http.javadsl.server.Directives.pathPrefix;
@@ -20,22 +19,15 @@ import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
-import com.flashsale.http.Page;
+import com.flashsale.http.Paging;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
 import com.flashsale.sale.OrderId;
-import com.flashsale.sale.OrderView;
-import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
 import com.flashsale.sale.SaleReply.OrderDetails;
-import com.flashsale.sale.SaleReply.OrderList;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -47,18 +39,16 @@ import java.util.regex.Pattern;
 public final class OrderRoutes {
 
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
-  static final int DEFAULT_PAGE = 100;
-  static final int MAX_PAGE = 500;
 
   private final SaleClient sales;
-  private final SaleCatalog catalog;
+  private final ReadModel readModel;
   private final Checkout checkout;
   private final Auth auth;
   private final JsonBody json;
 
-  public OrderRoutes(SaleClient sales, SaleCatalog catalog, Checkout checkout, Auth auth, JsonBody json) {
+  public OrderRoutes(SaleClient sales, ReadModel readModel, Checkout checkout, Auth auth, JsonBody json) {
     this.sales = sales;
-    this.catalog = catalog;
+    this.readModel = readModel;
     this.checkout = checkout;
     this.auth = auth;
     this.json = json;
@@ -72,8 +62,7 @@ public final class OrderRoutes {
                 optionalHeaderValueByName("Idempotency-Key", key ->
                     json.optionalObject(body -> purchase(id, buyer, key, body))))))),
         pathPrefix("orders", () -> auth.authenticated(caller -> concat(
-            pathEnd(() -> get(() -> parameterOptional("limit", limit ->
-                parameterOptional("after", after -> myOrders(caller, limit, after))))),
+            pathEnd(() -> get(() -> Paging.paged((limit, after) -> myOrders(caller, limit, after)))),
             pathPrefix(segment(), orderId -> withOrderId(orderId, id -> concat(
                 pathEnd(() -> concat(
                     get(() -> getOrder(id, caller)),
@@ -120,53 +109,11 @@ public final class OrderRoutes {
         .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
   }
 
-  /** The caller's orders over every sale, newest first, asked of the entities (exact, not lagging). */
-  private Route myOrders(Principal caller, Optional<String> limitText, Optional<String> after) {
-    Optional<Integer> limit = limitText.map(OrderRoutes::parseLimit).orElse(Optional.of(DEFAULT_PAGE));
-    if (limit.isEmpty()) {
-      return complete(Problem.response(ErrorCode.VALIDATION, "limit must be an integer from 1 to " + MAX_PAGE));
-    }
+  /** The caller's orders, newest first, from the read model (which trails the entities by under a second). */
+  private Route myOrders(Principal caller, int limit, Optional<String> after) {
     if (after.isPresent() && OrderId.parse(after.get()).isEmpty()) {
       return complete(Problem.response(ErrorCode.VALIDATION, "after must be a cursor from a previous page"));
     }
-    return Routes.completeAsync(catalog.saleIds().thenCompose(ids -> {
-      List<CompletableFuture<OrderList>> perSale = new ArrayList<>();
-      for (UUID saleId : ids) {
-        perSale.add(sales.ask(saleId, replyTo -> new SaleCommand.GetOrdersOf(caller.userId(), replyTo),
-            OrderList.class).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(perSale.toArray(CompletableFuture[]::new)).thenApply(done -> {
-        List<OrderView> all = new ArrayList<>();
-        perSale.forEach(orders -> all.addAll(orders.join().orders()));
-        all.sort(Comparator.comparing(OrderView::createdAt).thenComparing(OrderView::id).reversed());
-        return Json.ok(page(all, limit.get(), after.orElse(null)));
-      });
-    }));
-  }
-
-  private static Page<OrderJson> page(List<OrderView> newestFirst, int limit, String after) {
-    int start = 0;
-    if (after != null) {
-      start = newestFirst.size();
-      for (int i = 0; i < newestFirst.size(); i++) {
-        if (newestFirst.get(i).id().equals(after)) {
-          start = i + 1;
-          break;
-        }
-      }
-    }
-    int end = Math.min(newestFirst.size(), start + limit);
-    List<OrderJson> items = newestFirst.subList(start, end).stream().map(OrderJson::of).toList();
-    String next = end < newestFirst.size() ? newestFirst.get(end - 1).id() : null;
-    return new Page<>(items, next);
-  }
-
-  private static Optional<Integer> parseLimit(String text) {
-    try {
-      int limit = Integer.parseInt(text);
-      return limit >= 1 && limit <= MAX_PAGE ? Optional.of(limit) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return Routes.completeAsync(readModel.ordersOfBuyer(caller.userId(), limit, after.orElse(null)).thenApply(Json::ok));
   }
 }

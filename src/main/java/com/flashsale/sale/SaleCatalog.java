@@ -1,20 +1,30 @@
 package com.flashsale.sale;
 
+import com.flashsale.http.Page;
 import com.flashsale.storage.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Which sales exist ({@code sale_catalog}), so they can be listed. Only ids live here: everything
- * else about a sale is asked of its entity.
+ * Lists sales from the {@code sales} read table (written by the read-model projection, behind the
+ * entities by well under a second), filtered by status at a given instant and keyset-paginated by
+ * start time.
  */
 public final class SaleCatalog {
 
-  static final int MAX_LISTED = 1000;
+  /** The API's {@code status} filter values and their SQL conditions (parameter: now). */
+  static final Map<String, String> FILTERS = Map.of(
+      "upcoming", "NOT cancelled AND starts_at > ?",
+      "live", "NOT cancelled AND starts_at <= ? AND ends_at > ?",
+      "ended", "(cancelled OR ends_at <= ?)");
 
   private final Database db;
 
@@ -22,30 +32,44 @@ public final class SaleCatalog {
     this.db = db;
   }
 
-  public CompletionStage<Void> register(UUID saleId, UUID productId) {
+  /** @param filter one of {@link #FILTERS}' keys, or null for every sale */
+  public CompletionStage<Page<SaleView>> list(String filter, Instant now, int limit, UUID after) {
     return db.run(c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "INSERT INTO sale_catalog (id, product_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")) {
-        st.setObject(1, saleId);
-        st.setObject(2, productId);
-        st.executeUpdate();
+      String condition = filter == null ? "TRUE" : FILTERS.get(filter);
+      String sql = "SELECT * FROM sales WHERE " + condition
+          + (after == null ? "" : " AND (starts_at, id) > (SELECT starts_at, id FROM sales WHERE id = ?)")
+          + " ORDER BY starts_at, id LIMIT ?";
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        int i = 1;
+        for (int n = 0; n < condition.chars().filter(ch -> ch == '?').count(); n++) {
+          st.setTimestamp(i++, Timestamp.from(now));
+        }
+        if (after != null) {
+          st.setObject(i++, after);
+        }
+        st.setInt(i, limit + 1);
+        List<SaleView> sales = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            sales.add(view(rs, now));
+          }
+        }
+        if (sales.size() <= limit) {
+          return new Page<>(sales, null);
+        }
+        List<SaleView> page = List.copyOf(sales.subList(0, limit));
+        return new Page<>(page, page.get(limit - 1).id());
       }
-      return null;
     });
   }
 
-  /** The newest sales first. */
-  public CompletionStage<List<UUID>> saleIds() {
-    return db.run(c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "SELECT id FROM sale_catalog ORDER BY created_at DESC, id LIMIT " + MAX_LISTED);
-           ResultSet rs = st.executeQuery()) {
-        List<UUID> ids = new ArrayList<>();
-        while (rs.next()) {
-          ids.add((UUID) rs.getObject(1));
-        }
-        return ids;
-      }
-    });
+  private static SaleView view(ResultSet rs, Instant now) throws SQLException {
+    Instant startsAt = rs.getTimestamp("starts_at").toInstant();
+    Instant endsAt = rs.getTimestamp("ends_at").toInstant();
+    int available = rs.getInt("available");
+    return new SaleView(rs.getObject("id").toString(), rs.getObject("product_id").toString(), rs.getBigDecimal("price"),
+        rs.getInt("stock"), available, rs.getInt("reserved"), rs.getInt("confirmed"), rs.getInt("released"),
+        SaleStatus.at(now, rs.getBoolean("cancelled"), startsAt, endsAt, available), startsAt, endsAt,
+        rs.getInt("per_user_limit"), rs.getInt("hold_seconds"));
   }
 }

@@ -21,6 +21,7 @@ import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Page;
+import com.flashsale.http.Paging;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
 import com.flashsale.product.Product;
@@ -29,29 +30,21 @@ import com.flashsale.sale.SaleReply.SaleDetails;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Sales: the public {@code /api/sales} reads and the admin's {@code /api/admin/sales} changes. Every
- * answer about a sale comes from its entity; the catalogue only says which sales exist.
+ * answer about one sale comes from its entity; lists come from the read model ({@link SaleCatalog}).
  */
 public final class SaleRoutes {
 
   static final int MAX_PER_USER_LIMIT = 100;
   static final int MIN_HOLD_SECONDS = 10;
   static final int MAX_HOLD_SECONDS = 86_400;
-
-  private static final Map<String, Set<SaleStatus>> STATUS_FILTERS = Map.of(
-      "upcoming", Set.of(SaleStatus.UPCOMING),
-      "live", Set.of(SaleStatus.LIVE, SaleStatus.SOLD_OUT),
-      "ended", Set.of(SaleStatus.ENDED, SaleStatus.CANCELLED));
 
   private final SaleClient sales;
   private final SaleCatalog catalog;
@@ -73,7 +66,8 @@ public final class SaleRoutes {
   public Route routes() {
     return concat(
         pathPrefix("sales", () -> concat(
-            pathEnd(() -> get(() -> parameterOptional("status", this::list))),
+            pathEnd(() -> get(() -> parameterOptional("status", status ->
+                Paging.paged((limit, after) -> list(status, limit, after))))),
             path(segment(), id -> get(() -> Routes.withUuid(id, "sale", this::getSale))))),
         pathPrefix(segment("admin").slash("sales"), () -> auth.admin(admin -> concat(
             pathEnd(() -> post(() -> json.object(this::create))),
@@ -83,23 +77,21 @@ public final class SaleRoutes {
                 path("stats", () -> get(() -> stats(saleId))))))))));
   }
 
-  private Route list(Optional<String> status) {
-    if (status.isPresent() && !STATUS_FILTERS.containsKey(status.get())) {
+  private Route list(Optional<String> status, int limit, Optional<String> after) {
+    if (status.isPresent() && !SaleCatalog.FILTERS.containsKey(status.get())) {
       return complete(Problem.response(ErrorCode.VALIDATION, "status must be one of upcoming, live, ended"));
     }
-    Set<SaleStatus> wanted = status.map(STATUS_FILTERS::get).orElse(Set.of(SaleStatus.values()));
-    CompletionStage<HttpResponse> response = catalog.saleIds().thenCompose(ids -> {
-      List<CompletableFuture<Optional<SaleJson.Sale>>> views = new ArrayList<>();
-      for (UUID id : ids) {
-        views.add(sales.ask(id, SaleCommand.Get::new, SaleDetails.class)
-            .thenCompose(details -> wanted.contains(details.sale().status())
-                ? withProduct(details.sale()).thenApply(Optional::of)
-                : CompletableFuture.completedFuture(Optional.<SaleJson.Sale>empty()))
-            .toCompletableFuture());
-      }
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> Json.ok(new Page<>(
-          views.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList(), null)));
-    });
+    Optional<UUID> cursor = after.flatMap(Routes::parseUuid);
+    if (after.isPresent() && cursor.isEmpty()) {
+      return complete(Problem.response(ErrorCode.VALIDATION, "after must be a cursor from a previous page"));
+    }
+    CompletionStage<HttpResponse> response = catalog.list(status.orElse(null), clock.instant(), limit, cursor.orElse(null))
+        .thenCompose(page -> {
+          List<CompletableFuture<SaleJson.Sale>> items = page.items().stream()
+              .map(view -> withProduct(view).toCompletableFuture()).toList();
+          return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).thenApply(done ->
+              Json.ok(new Page<>(items.stream().map(CompletableFuture::join).toList(), page.next())));
+        });
     return Routes.completeAsync(response);
   }
 
@@ -142,8 +134,7 @@ public final class SaleRoutes {
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
       return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, replyTo), SaleDetails.class)
-          .thenCompose(details -> catalog.register(saleId, productId.get())
-              .thenApply(registered -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product))));
+          .thenApply(details -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product)));
     });
     return Routes.completeAsync(response);
   }

@@ -277,16 +277,7 @@ final class SaleState {
   }
 
   SaleStatus statusAt(Instant now) {
-    if (cancelled) {
-      return SaleStatus.CANCELLED;
-    }
-    if (!now.isBefore(endsAt)) {
-      return SaleStatus.ENDED;
-    }
-    if (now.isBefore(startsAt)) {
-      return SaleStatus.UPCOMING;
-    }
-    return available == 0 ? SaleStatus.SOLD_OUT : SaleStatus.LIVE;
+    return SaleStatus.at(now, cancelled, startsAt, endsAt, available);
   }
 
   // ---- views ----

@@ -82,9 +82,20 @@ public final class ApiClient {
         .thenApply(response -> new Response(response.statusCode(), response));
   }
 
+  /**
+   * Sends and waits. A request that dies on a reused keep-alive connection the server had just closed
+   * (an I/O error before any answer) is sent once more: the calls tests make this way are idempotent.
+   */
   public Response send(String method, String path, String token, String contentType, byte[] body,
       Map<String, String> headers) {
-    return sendAsync(method, path, token, contentType, body, headers).join();
+    try {
+      return sendAsync(method, path, token, contentType, body, headers).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof IOException)) {
+        throw e;
+      }
+      return sendAsync(method, path, token, contentType, body, headers).join();
+    }
   }
 
   /** Sends {@code body} (any object, or null for none) as JSON. */

@@ -1,0 +1,91 @@
+package com.flashsale.order;
+
+import com.flashsale.Money;
+import com.flashsale.http.Page;
+import com.flashsale.sale.OrderId;
+import com.flashsale.sale.OrderStatus;
+import com.flashsale.storage.Database;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Queries on the {@code orders} read table (written by {@link ReadModelProjection}, behind the
+ * entities by well under a second). Pages are keyset-paginated: the cursor is the last order id of a
+ * page, so pages stay stable while new orders arrive.
+ */
+public final class ReadModel {
+
+  private static final String COLUMNS =
+      "id, sale_id, user_id, quantity, unit_price, status, created_at, expires_at, payment_ref";
+
+  private final Database db;
+
+  public ReadModel(Database db) {
+    this.db = db;
+  }
+
+  /** A buyer's orders over all sales, newest first. */
+  public CompletionStage<Page<OrderJson>> ordersOfBuyer(String userId, int limit, String after) {
+    return db.run(c -> {
+      String sql = "SELECT " + COLUMNS + " FROM orders WHERE user_id = ?"
+          + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = ?)")
+          + " ORDER BY created_at DESC, id DESC LIMIT ?";
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        int i = 1;
+        st.setString(i++, userId);
+        if (after != null) {
+          st.setString(i++, after);
+        }
+        st.setInt(i, limit + 1);
+        return page(st, limit);
+      }
+    });
+  }
+
+  /** One sale's orders in order-number order, optionally of one status. */
+  public CompletionStage<Page<OrderJson>> ordersOfSale(UUID saleId, OrderStatus status, int limit, OrderId after) {
+    return db.run(c -> {
+      String sql = "SELECT " + COLUMNS + " FROM orders WHERE sale_id = ? AND order_no > ?"
+          + (status == null ? "" : " AND status = ?") + " ORDER BY order_no LIMIT ?";
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        int i = 1;
+        st.setObject(i++, saleId);
+        st.setLong(i++, after == null ? 0 : after.orderNo());
+        if (status != null) {
+          st.setString(i++, status.name());
+        }
+        st.setInt(i, limit + 1);
+        return page(st, limit);
+      }
+    });
+  }
+
+  private static Page<OrderJson> page(PreparedStatement st, int limit) throws SQLException {
+    List<OrderJson> items = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        items.add(order(rs));
+      }
+    }
+    if (items.size() <= limit) {
+      return new Page<>(items, null);
+    }
+    List<OrderJson> pageItems = items.subList(0, limit);
+    return new Page<>(List.copyOf(pageItems), pageItems.get(limit - 1).id());
+  }
+
+  private static OrderJson order(ResultSet rs) throws SQLException {
+    BigDecimal unitPrice = rs.getBigDecimal("unit_price");
+    int quantity = rs.getInt("quantity");
+    return new OrderJson(rs.getString("id"), rs.getObject("sale_id").toString(), rs.getString("user_id"), quantity,
+        Money.format(unitPrice), Money.format(unitPrice.multiply(BigDecimal.valueOf(quantity))),
+        OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("expires_at").toInstant(), rs.getString("payment_ref"));
+  }
+}

@@ -1,0 +1,138 @@
+package com.flashsale.order;
+
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import com.flashsale.sale.OrderStatus;
+import com.flashsale.sale.SaleEvent;
+import com.flashsale.storage.PooledJdbcSession;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Applies sale events to the {@code sales} and {@code orders} read tables, inside the projection's
+ * transaction (which also stores the offset). Every statement is guarded by the event's sequence
+ * number, so an event applied twice changes nothing: replays are harmless.
+ */
+final class ReadModelHandler extends JdbcHandler<EventEnvelope<SaleEvent>, PooledJdbcSession> {
+
+  private final Consumer<Duration> lagObserver;
+
+  ReadModelHandler(Consumer<Duration> lagObserver) {
+    this.lagObserver = lagObserver;
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, EventEnvelope<SaleEvent> envelope) throws Exception {
+    String persistenceId = envelope.persistenceId();
+    UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
+    long seqNr = envelope.sequenceNr();
+    session.withConnection(c -> {
+      apply(c, saleId, seqNr, envelope.event());
+      return null;
+    });
+    lagObserver.accept(Duration.between(Instant.ofEpochMilli(envelope.timestamp()), Instant.now()));
+  }
+
+  private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {
+    if (event instanceof SaleEvent.SaleCreated e) {
+      update(c, """
+          INSERT INTO sales (id, product_id, price, stock, available, reserved, confirmed, released, starts_at, ends_at,
+                             per_user_limit, hold_seconds, cancelled, created_at, updated_at, seq_nr)
+          VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, false, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+          saleId, UUID.fromString(e.productId()), e.price(), e.stock(), e.stock(), ts(e.startsAt()), ts(e.endsAt()),
+          e.perUserLimit(), e.holdSeconds(), ts(e.createdAt()), ts(e.createdAt()), seqNr);
+    } else if (event instanceof SaleEvent.UnitsReserved e) {
+      update(c, """
+          INSERT INTO orders (id, sale_id, order_no, user_id, quantity, unit_price, status, created_at, expires_at,
+                              updated_at, seq_nr)
+          SELECT ?, id, ?, ?, ?, price, 'RESERVED', ?, ?, ?, ? FROM sales WHERE id = ?
+          ON CONFLICT (id) DO NOTHING""",
+          saleId + "-" + e.orderNo(), e.orderNo(), e.userId(), e.quantity(), ts(e.reservedAt()), ts(e.expiresAt()),
+          ts(e.reservedAt()), seqNr, saleId);
+      updateSale(c, saleId, seqNr, e.reservedAt(), "available = available - ?, reserved = reserved + ?",
+          e.quantity(), e.quantity());
+    } else if (event instanceof SaleEvent.OrderConfirmed e) {
+      int units = openUnits(c, saleId, List.of(e.orderNo()));
+      updateSale(c, saleId, seqNr, e.at(), "reserved = reserved - ?, confirmed = confirmed + ?", units, units);
+      update(c, "UPDATE orders SET status = 'CONFIRMED', payment_ref = ?, updated_at = ?, seq_nr = ? "
+          + "WHERE sale_id = ? AND order_no = ? AND seq_nr < ?", e.paymentRef(), ts(e.at()), seqNr, saleId,
+          e.orderNo(), seqNr);
+    } else if (event instanceof SaleEvent.OrderCancelled e) {
+      release(c, saleId, seqNr, e.at(), List.of(e.orderNo()), OrderStatus.CANCELLED);
+    } else if (event instanceof SaleEvent.HoldsExpired e) {
+      release(c, saleId, seqNr, e.at(), e.orderNos(), OrderStatus.EXPIRED);
+    } else if (event instanceof SaleEvent.SaleCancelled e) {
+      release(c, saleId, seqNr, e.at(), e.releasedOrderNos(), OrderStatus.CANCELLED);
+      update(c, "UPDATE sales SET cancelled = true WHERE id = ?", saleId);
+    } else if (event instanceof SaleEvent.StockAdded e) {
+      updateSale(c, saleId, seqNr, e.at(), "stock = stock + ?, available = available + ?", e.units(), e.units());
+    } else if (event instanceof SaleEvent.SaleRescheduled e) {
+      updateSale(c, saleId, seqNr, e.at(), "starts_at = ?, ends_at = ?", ts(e.startsAt()), ts(e.endsAt()));
+    }
+    // PaymentStarted, PaymentDeclined and IdempotencyKeyBound change nothing the read side shows.
+  }
+
+  /** Open holds given back: units return to {@code available} and count as released. */
+  private static void release(Connection c, UUID saleId, long seqNr, Instant at, List<Long> orderNos,
+      OrderStatus outcome) throws SQLException {
+    if (orderNos.isEmpty()) {
+      return;
+    }
+    int units = openUnits(c, saleId, orderNos);
+    updateSale(c, saleId, seqNr, at, "reserved = reserved - ?, available = available + ?, released = released + ?",
+        units, units, units);
+    update(c, "UPDATE orders SET status = ?, updated_at = ?, seq_nr = ? "
+        + "WHERE sale_id = ? AND order_no = ANY(?) AND status = 'RESERVED' AND seq_nr < ?",
+        outcome.name(), ts(at), seqNr, saleId, longArray(c, orderNos), seqNr);
+  }
+
+  /** Units held by those of the orders that are still RESERVED in the read model. */
+  private static int openUnits(Connection c, UUID saleId, List<Long> orderNos) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT coalesce(sum(quantity), 0) FROM orders "
+        + "WHERE sale_id = ? AND order_no = ANY(?) AND status = 'RESERVED'")) {
+      st.setObject(1, saleId);
+      st.setArray(2, longArray(c, orderNos));
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static void updateSale(Connection c, UUID saleId, long seqNr, Instant at, String assignments,
+      Object... values) throws SQLException {
+    Object[] all = new Object[values.length + 4];
+    System.arraycopy(values, 0, all, 0, values.length);
+    all[values.length] = ts(at);
+    all[values.length + 1] = seqNr;
+    all[values.length + 2] = saleId;
+    all[values.length + 3] = seqNr;
+    update(c, "UPDATE sales SET " + assignments + ", updated_at = ?, seq_nr = ? WHERE id = ? AND seq_nr < ?", all);
+  }
+
+  private static void update(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        st.setObject(i + 1, values[i]);
+      }
+      st.executeUpdate();
+    }
+  }
+
+  private static Array longArray(Connection c, List<Long> values) throws SQLException {
+    return c.createArrayOf("bigint", values.toArray());
+  }
+
+  private static Timestamp ts(Instant instant) {
+    return Timestamp.from(instant);
+  }
+}

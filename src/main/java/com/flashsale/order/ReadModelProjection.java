@@ -1,0 +1,51 @@
+package com.flashsale.order;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.Offset;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.ProjectionBehavior;
+import akka.projection.ProjectionId;
+import akka.projection.eventsourced.javadsl.EventSourcedProvider;
+import akka.projection.javadsl.ExactlyOnceProjection;
+import akka.projection.javadsl.SourceProvider;
+import akka.projection.jdbc.javadsl.JdbcProjection;
+import com.flashsale.sale.Sale;
+import com.flashsale.sale.SaleEvent;
+import com.flashsale.storage.PooledJdbcSession;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The read-model projection: one exactly-once JDBC projection per sale event tag, run as a sharded
+ * daemon process so the tags spread over the nodes and move when nodes come and go. It writes the
+ * {@code sales} and {@code orders} tables ({@link ReadModelHandler}).
+ */
+public final class ReadModelProjection {
+
+  static final String NAME = "read-model";
+
+  private ReadModelProjection() {}
+
+  public static void init(ActorSystem<?> system, DataSource dataSource, Consumer<Duration> lagObserver) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        NAME,
+        Sale.TAGS.size(),
+        index -> ProjectionBehavior.create(projection(system, dataSource, Sale.TAGS.get(index), lagObserver)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static ExactlyOnceProjection<Offset, EventEnvelope<SaleEvent>> projection(ActorSystem<?> system,
+      DataSource dataSource, String tag, Consumer<Duration> lagObserver) {
+    SourceProvider<Offset, EventEnvelope<SaleEvent>> events =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.exactlyOnce(ProjectionId.of(NAME, tag), events,
+        () -> new PooledJdbcSession(dataSource), () -> new ReadModelHandler(lagObserver), system);
+  }
+}
