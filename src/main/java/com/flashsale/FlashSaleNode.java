@@ -13,6 +13,8 @@ import com.flashsale.http.Auth;
 import com.flashsale.http.HealthRoutes;
 import com.flashsale.http.HttpServer;
 import com.flashsale.http.JsonBody;
+import com.flashsale.ops.Metrics;
+import com.flashsale.ops.OperationsRoutes;
 import com.flashsale.order.Checkout;
 import com.flashsale.order.AdminOrderRoutes;
 import com.flashsale.order.OrderRoutes;
@@ -22,10 +24,14 @@ import com.flashsale.payment.PaymentGateway;
 import com.flashsale.payment.SimulatedPaymentGateway;
 import com.flashsale.product.ProductRoutes;
 import com.flashsale.product.Products;
+import com.flashsale.sale.LiveSaleRoutes;
+import com.flashsale.sale.LiveSales;
+import com.flashsale.sale.LiveView;
 import com.flashsale.sale.Sale;
 import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleRoutes;
+import com.flashsale.sale.SaleScheduler;
 import com.flashsale.sale.SaleSettings;
 import com.flashsale.storage.Database;
 import com.typesafe.config.Config;
@@ -41,7 +47,8 @@ public final class FlashSaleNode {
   private static final Logger log = LoggerFactory.getLogger(FlashSaleNode.class);
 
   /** A running node; {@link #stop()} leaves the cluster gracefully. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding, TokenService tokens, PaymentGateway gateway) {
+  public record Running(ActorSystem<Void> system, ServerBinding binding, TokenService tokens, PaymentGateway gateway,
+      LiveSales liveSales) {
 
     public int httpPort() {
       return binding.localAddress().getPort();
@@ -73,6 +80,8 @@ public final class FlashSaleNode {
     system.getWhenTerminated().thenRun(db::close);
 
     Sale.init(system, clock, SaleSettings.fromConfig(config));
+    Metrics metrics = Metrics.start(system, Sale.ENTITY_KEY);
+    SaleScheduler.init(system, db, clock, SaleScheduler.Settings.fromConfig(config));
     if (config.getBoolean("flashsale.management.enabled")) {
       AkkaManagement.get(system).start();
     }
@@ -89,22 +98,25 @@ public final class FlashSaleNode {
     SaleClient sales = new SaleClient(system, config.getDuration("flashsale.ask-timeout"));
     SaleCatalog catalog = new SaleCatalog(db);
     ReadModel readModel = new ReadModel(db);
-    ReadModelProjection.init(system, db.dataSource(), lag -> { });
+    ReadModelProjection.init(system, db.dataSource(), metrics::recordProjectionLag);
     Products products = new Products(db);
     Auth auth = new Auth(tokens);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
+    LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
+    LiveSales live = LiveView.start(system, db, sales, clock, liveSettings);
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
-    var route = HttpServer.root(health.routes(), List.of(
+    var route = HttpServer.root(metrics, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
         new AccountRoutes(accounts, auth, json).routes(),
         new ProductRoutes(products, auth, json).routes(),
-        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json).routes(),
+        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json, live, metrics).routes(),
         new AdminOrderRoutes(readModel, auth).routes(),
-        new SaleRoutes(sales, catalog, products, auth, json, clock).routes()));
+        new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),
+        new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)
         .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
     log.info("FlashSale node {} serving HTTP on {}", system.address(), binding.localAddress());
-    return new Running(system, binding, tokens, gateway);
+    return new Running(system, binding, tokens, gateway, live);
   }
 }

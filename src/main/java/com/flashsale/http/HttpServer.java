@@ -1,8 +1,10 @@
 package com.flashsale.http;
 
 import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.mapResponse;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
@@ -11,23 +13,53 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.ops.Metrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
- * Binds the node's HTTP port: health, then the API under {@code /api}, every error as problem+json.
- * The binding is unbound on coordinated shutdown after in-flight requests had time to finish.
+ * Binds the node's HTTP port: the operations routes (health, metrics), then the API under {@code /api},
+ * every error as problem+json, every request timed. The binding is unbound on coordinated shutdown
+ * after in-flight requests had time to finish.
  */
 public final class HttpServer {
 
   private HttpServer() {}
 
-  public static Route root(Route health, List<Route> apiRoutes) {
-    return withRequestTimeoutResponse(request -> Problem.response(ErrorCode.OVERLOADED, "The request timed out"),
+  /** {@code operations} are matched from the root, {@code apiRoutes} under {@code /api}. */
+  public static Route root(Metrics metrics, List<Route> operations, List<Route> apiRoutes) {
+    Route apiTree = concatAll(apiRoutes);
+    Route api = pathPrefix("api", () -> apiTree);
+    List<Route> all = new ArrayList<>(operations);
+    all.add(api);
+    Route tree = concatAll(all);
+    return timed(metrics, () -> withRequestTimeoutResponse(
+        request -> Problem.response(ErrorCode.OVERLOADED, "The request timed out"),
         () -> handleExceptions(ProblemHandlers.exceptions(), () -> handleRejections(ProblemHandlers.rejections(),
-            () -> concat(health, pathPrefix("api", () -> concat(apiRoutes.get(0),
-                apiRoutes.subList(1, apiRoutes.size()).toArray(Route[]::new)))))));
+            () -> tree))));
+  }
+
+  /**
+   * Times each request until its response is ready (for a stream, until its headers are), labelled with
+   * its route's template from {@link ApiRoutes}, so ids never become label values.
+   */
+  private static Route timed(Metrics metrics, Supplier<Route> inner) {
+    return extractRequest(request -> {
+      long start = System.nanoTime();
+      String method = request.method().name();
+      String route = ApiRoutes.labelOf(method, request.getUri().path());
+      return mapResponse(response -> {
+        metrics.recordRequest(method, route, response.status().intValue(), System.nanoTime() - start);
+        return response;
+      }, inner);
+    });
+  }
+
+  private static Route concatAll(List<Route> routes) {
+    return concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
 
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port, Route route) {

@@ -15,13 +15,17 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.account.Principal;
+import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Paging;
 import com.flashsale.http.Problem;
+import com.flashsale.http.ProblemHandlers;
+import com.flashsale.ops.Metrics;
 import com.flashsale.http.Routes;
+import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
@@ -34,7 +38,8 @@ import java.util.regex.Pattern;
 /**
  * Buying and orders: {@code POST /api/sales/{id}/purchase} and {@code /api/orders}. Every order answer
  * comes from the sale entity that owns it (the order id names it), so a buyer can pay, cancel or read
- * an order on any node right after the purchase answered.
+ * an order on any node right after the purchase answered. A purchase the node's live view shows cannot
+ * succeed (not started, ended, cancelled, sold out with no hold to come back) is rejected at once.
  */
 public final class OrderRoutes {
 
@@ -45,13 +50,18 @@ public final class OrderRoutes {
   private final Checkout checkout;
   private final Auth auth;
   private final JsonBody json;
+  private final LiveSales live;
+  private final Metrics metrics;
 
-  public OrderRoutes(SaleClient sales, ReadModel readModel, Checkout checkout, Auth auth, JsonBody json) {
+  public OrderRoutes(SaleClient sales, ReadModel readModel, Checkout checkout, Auth auth, JsonBody json,
+      LiveSales live, Metrics metrics) {
     this.sales = sales;
     this.readModel = readModel;
     this.checkout = checkout;
     this.auth = auth;
     this.json = json;
+    this.live = live;
+    this.metrics = metrics;
   }
 
   /** Routes under {@code /api}. */
@@ -81,9 +91,20 @@ public final class OrderRoutes {
       body.reject("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
     }
     body.validate();
+    // DESIGN.md rule 4: answer without crossing the cluster when no unit can come back. A request with
+    // an Idempotency-Key may be a retry that must get its order back (rule 6), so only the entity answers it.
+    Optional<ApiError> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
+    if (atEdge.isPresent()) {
+      metrics.recordPurchase(atEdge.get().code().name());
+      return complete(Problem.response(atEdge.get()));
+    }
     return Routes.completeAsync(sales.ask(saleId,
             replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, idempotencyKey.orElse(null), replyTo),
             OrderDetails.class)
+        .whenComplete((details, failure) -> {
+          live.watchIfFound(saleId, failure);
+          metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());
+        })
         .thenApply(details -> Json.response(details.created() ? StatusCodes.CREATED : StatusCodes.OK,
             OrderJson.of(details.order()))));
   }

@@ -37,8 +37,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Sales: the public {@code /api/sales} reads and the admin's {@code /api/admin/sales} changes. Every
- * answer about one sale comes from its entity; lists come from the read model ({@link SaleCatalog}).
+ * Sales: the public {@code /api/sales} reads and the admin's {@code /api/admin/sales} changes. A public
+ * read of one sale comes from this node's live view ({@link LiveSales}), the admin's answers from the
+ * entity; lists come from the read model ({@link SaleCatalog}).
  */
 public final class SaleRoutes {
 
@@ -52,14 +53,17 @@ public final class SaleRoutes {
   private final Auth auth;
   private final JsonBody json;
   private final Clock clock;
+  private final LiveSales live;
 
-  public SaleRoutes(SaleClient sales, SaleCatalog catalog, Products products, Auth auth, JsonBody json, Clock clock) {
+  public SaleRoutes(SaleClient sales, SaleCatalog catalog, Products products, Auth auth, JsonBody json, Clock clock,
+      LiveSales live) {
     this.sales = sales;
     this.catalog = catalog;
     this.products = products;
     this.auth = auth;
     this.json = json;
     this.clock = clock;
+    this.live = live;
   }
 
   /** Routes under {@code /api}. */
@@ -95,9 +99,10 @@ public final class SaleRoutes {
     return Routes.completeAsync(response);
   }
 
+  /** From this node's live view ({@code available} may trail the entity by a publication), else the entity. */
   private Route getSale(UUID id) {
-    return Routes.completeAsync(sales.ask(id, SaleCommand.Get::new, SaleDetails.class)
-        .thenCompose(details -> withProduct(details.sale()))
+    return Routes.completeAsync(live.current(id)
+        .thenCompose(this::withProduct)
         .thenApply(Json::ok));
   }
 

@@ -1,0 +1,133 @@
+package com.flashsale.ops;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import com.flashsale.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's meters, in one Prometheus registry of its own (several nodes may share a JVM in tests, so
+ * never the global one), scraped by {@code GET /metrics}. Names are the API contract's: Prometheus
+ * derives {@code http_server_requests_seconds} from the timer {@code http.server.requests}, and so on.
+ * Label values are bounded: routes are templates, outcomes are error codes, statuses are numbers.
+ */
+public final class Metrics implements AutoCloseable {
+
+  /** Request latency buckets, up to the 20 s request timeout. */
+  private static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(20)};
+
+  private static final double[] BATCH_SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+
+  public static final String RESERVED = "reserved";
+
+  /** Any outcome that is neither {@link #RESERVED} nor an error code is counted under this one. */
+  static final String OTHER_OUTCOME = "other";
+
+  private record RequestKey(String method, String route, int status) {}
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> purchases = new ConcurrentHashMap<>();
+  private final DistributionSummary reserveBatchSize;
+  private final AtomicLong projectionLagNanos = new AtomicLong();
+
+  Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    reserveBatchSize = DistributionSummary.builder("flashsale.reserve.batch.size")
+        .description("Purchases decided together in one batch by a sale entity")
+        .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
+        .register(registry);
+    TimeGauge.builder("flashsale.projection.lag", projectionLagNanos, TimeUnit.NANOSECONDS, AtomicLong::get)
+        .description("How far the order read model's projection was behind the events it last handled")
+        .register(registry);
+    purchaseCounter(RESERVED);
+  }
+
+  /** The meters of a node: JVM, Akka cluster and sharding of {@code entityType}, and the API's own. */
+  public static Metrics start(ActorSystem<?> system, EntityTypeKey<?> entityType) {
+    Metrics metrics = new Metrics();
+    ClusterMetrics.bind(metrics.registry, system, entityType);
+    system.getWhenTerminated().thenRun(metrics::close);
+    return metrics;
+  }
+
+  /** One answered HTTP request; {@code route} is its template (or {@code unmatched}), never the raw path. */
+  public void recordRequest(String method, String route, int status, long nanos) {
+    requestTimers.computeIfAbsent(new RequestKey(method, route, status), key -> Timer.builder("http.server.requests")
+            .description("HTTP requests until their response (for streams: its headers) was ready")
+            .tags("method", key.method(), "route", key.route(), "status", Integer.toString(key.status()))
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One purchase answered: {@code reserved}, or the rejection's error code (e.g. {@code SOLD_OUT}). */
+  public void recordPurchase(String outcome) {
+    purchaseCounter(outcome).increment();
+  }
+
+  /** How many purchases a sale entity decided in one batch. */
+  public void recordReserveBatch(int size) {
+    reserveBatchSize.record(size);
+  }
+
+  /** How far behind the event it just handled the order projection is (the event's age). */
+  public void recordProjectionLag(Duration lag) {
+    projectionLagNanos.set(Math.max(0, lag.toNanos()));
+  }
+
+  /** Every meter in the Prometheus text format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+
+  private Counter purchaseCounter(String outcome) {
+    return purchases.computeIfAbsent(boundedOutcome(outcome), label -> Counter.builder("flashsale.purchases")
+        .description("Purchase requests answered, by outcome: reserved or the rejection's error code")
+        .tag("outcome", label)
+        .register(registry));
+  }
+
+  /** Keeps the label's values to a known set, whatever a caller passes. */
+  static String boundedOutcome(String outcome) {
+    if (RESERVED.equals(outcome)) {
+      return RESERVED;
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      if (code.name().equals(outcome)) {
+        return outcome;
+      }
+    }
+    return OTHER_OUTCOME;
+  }
+}

@@ -1,0 +1,100 @@
+package com.flashsale.sale;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.completeOK;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.mapResponse;
+import static akka.http.javadsl.server.Directives.onComplete;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.respondWithHeader;
+import static akka.http.javadsl.server.PathMatchers.segment;
+
+import akka.NotUsed;
+import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.model.sse.ServerSentEvent;
+import akka.http.javadsl.server.Route;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import com.flashsale.http.Json;
+import com.flashsale.http.Problem;
+import com.flashsale.http.ProblemHandlers;
+import com.flashsale.http.Routes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code GET /api/sales/{id}/events}: a sale's availability as server-sent events, from this node's live
+ * view (never from the entity once the view serves the sale, so a stream does not notice the entity
+ * moving between nodes). Event {@code sale} with {@code {available, status}}: the current state at once,
+ * then each change, coalesced; a {@code : heartbeat} comment keeps an idle stream open through proxies.
+ */
+public final class LiveSaleRoutes {
+
+  /** What a stream says about a sale; a new event only when this changes. */
+  record Availability(int available, SaleStatus status) {
+
+    static Availability of(SaleView sale) {
+      return new Availability(sale.available(), sale.status());
+    }
+  }
+
+  static final String EVENT = "sale";
+  private static final ByteString HEARTBEAT = ByteString.fromString(": heartbeat\n\n");
+
+  private final LiveSales live;
+  private final Duration heartbeat;
+
+  public LiveSaleRoutes(LiveSales live, Duration heartbeat) {
+    this.live = live;
+    this.heartbeat = heartbeat;
+  }
+
+  /** Routes under {@code /api}. */
+  public Route routes() {
+    return path(segment("sales").slash(segment()).slash("events"), id ->
+        get(() -> Routes.withUuid(id, "sale", this::events)));
+  }
+
+  private Route events(UUID saleId) {
+    return onComplete(live.current(saleId), current -> current.isSuccess()
+        ? stream(saleId, current.get())
+        : complete(Problem.response(ProblemHandlers.toApiError(current.failed().get()))));
+  }
+
+  private Route stream(UUID saleId, SaleView current) {
+    Source<ServerSentEvent, NotUsed> events = live.follow(saleId, current)
+        .map(Availability::of)
+        .via(changesOnly())
+        .map(availability -> ServerSentEvent.create(new String(Json.bytes(availability), StandardCharsets.UTF_8), EVENT));
+    return respondWithHeader(RawHeader.create("Cache-Control", "no-cache"), () ->
+        mapResponse(this::withHeartbeat, () -> completeOK(events, EventStreamMarshalling.toEventStream())));
+  }
+
+  /**
+   * Akka's own heartbeat is an empty {@code data:} event; the contract's is a comment line, added to the
+   * encoded stream whenever it has been idle for {@code heartbeat}.
+   */
+  private HttpResponse withHeartbeat(HttpResponse response) {
+    return response.withEntity(HttpEntities.create(response.entity().getContentType(),
+        response.entity().getDataBytes().keepAlive(heartbeat, () -> HEARTBEAT)));
+  }
+
+  private static <T> Flow<T, T, NotUsed> changesOnly() {
+    return Flow.<T>create().statefulMapConcat(() -> {
+      Object[] last = {null};
+      return next -> {
+        if (next.equals(last[0])) {
+          return List.of();
+        }
+        last[0] = next;
+        return List.of(next);
+      };
+    });
+  }
+}

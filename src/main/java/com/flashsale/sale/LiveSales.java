@@ -1,0 +1,201 @@
+package com.flashsale.sale;
+
+import akka.Done;
+import akka.NotUsed;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.japi.Pair;
+import akka.stream.BoundedSourceQueue;
+import akka.stream.KillSwitches;
+import akka.stream.SharedKillSwitch;
+import akka.stream.javadsl.BroadcastHub;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Source;
+import com.flashsale.ErrorCode;
+import com.flashsale.http.ApiError;
+import com.flashsale.sale.SaleReply.SaleDetails;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The read side of this node's {@link LiveView}: what routes read without blocking and without crossing
+ * the cluster. The view's actor writes it ({@link #show}, {@link #forget}); routes read the newest
+ * update of a sale, ask which purchases the node may reject itself, and follow a sale as a stream.
+ * Streams share one upstream per sale (a broadcast hub the view feeds), so a client costs one small
+ * subscriber, never a subscription of its own.
+ */
+public final class LiveSales {
+
+  /** A change signal of one sale's hub; each client reads the newest update when it emits. */
+  private record Hub(BoundedSourceQueue<Done> changes, Source<Done, NotUsed> source) {}
+
+  private final ActorSystem<?> system;
+  private final SaleClient sales;
+  private final Clock clock;
+  private final LiveView.Settings settings;
+  /** Only sales whose subscription is confirmed: everything here is at most one publication behind. */
+  private final ConcurrentHashMap<UUID, SaleUpdate> latest = new ConcurrentHashMap<>();
+  /** Sales the view follows or was asked to, so that a storm of requests sends it one message. */
+  private final Set<UUID> watched = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<UUID, Hub> hubs = new ConcurrentHashMap<>();
+  /** Ends every stream when the node shuts down, so clients reconnect to another node at once. */
+  private final SharedKillSwitch streams = KillSwitches.shared("sale-streams");
+  private volatile ActorRef<LiveView.Command> view;
+
+  LiveSales(ActorSystem<?> system, SaleClient sales, Clock clock, LiveView.Settings settings) {
+    this.system = system;
+    this.sales = sales;
+    this.clock = clock;
+    this.settings = settings;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "end-sale-streams", () -> {
+      streams.shutdown();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  void attach(ActorRef<LiveView.Command> view) {
+    this.view = view;
+  }
+
+  // ---- written by the view ----
+
+  void show(UUID saleId, SaleUpdate update) {
+    latest.put(saleId, update);
+    Hub hub = hubs.get(saleId);
+    if (hub != null) {
+      hub.changes().offer(Done.getInstance()); // dropped when a signal is already pending: it reads the newest
+    }
+  }
+
+  void following(UUID saleId) {
+    watched.add(saleId);
+  }
+
+  /** The view stopped following the sale: its streams end (clients reconnect and follow it again). */
+  void forget(UUID saleId) {
+    latest.remove(saleId);
+    watched.remove(saleId);
+    Hub hub = hubs.remove(saleId);
+    if (hub != null) {
+      hub.changes().complete();
+    }
+  }
+
+  void clear() {
+    latest.clear();
+    watched.clear();
+  }
+
+  // ---- read by routes ----
+
+  /** The newest update of a sale the view serves; empty while it does not (yet) know the sale. */
+  public Optional<SaleUpdate> latest(UUID saleId) {
+    return Optional.ofNullable(latest.get(saleId));
+  }
+
+  /** Asks the view to follow a sale; cheap when it already does. */
+  public void watch(UUID saleId) {
+    ActorRef<LiveView.Command> target = view;
+    if (target != null && watched.add(saleId)) {
+      target.tell(new LiveView.Watch(saleId));
+    }
+  }
+
+  /**
+   * Follows a sale once its entity answered a request about it, unless it said there is no such sale
+   * (or did not answer): the view follows only sales that exist.
+   */
+  public void watchIfFound(UUID saleId, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause == null || cause instanceof ApiError error && error.code() != ErrorCode.NOT_FOUND
+        && error.code() != ErrorCode.OVERLOADED) {
+      watch(saleId);
+    }
+  }
+
+  /** The sale now: from the view (its status recomputed with this node's clock), else from its entity. */
+  public CompletionStage<SaleView> current(UUID saleId) {
+    SaleUpdate held = latest.get(saleId);
+    if (held != null) {
+      return CompletableFuture.completedFuture(asOf(held.sale(), clock.instant()));
+    }
+    return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(details -> {
+      watch(saleId);
+      return details.sale();
+    });
+  }
+
+  /**
+   * DESIGN.md rule 4: the answer this node gives a purchase by itself, or empty when only the entity can
+   * decide. Only rejections that no hold coming back could change: not started, ended, cancelled, or
+   * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
+   */
+  public Optional<ApiError> rejectionAtEdge(UUID saleId) {
+    SaleUpdate held = latest.get(saleId);
+    if (held == null) {
+      return Optional.empty();
+    }
+    SaleView sale = held.sale();
+    return switch (statusAt(sale, clock.instant())) {
+      case UPCOMING -> Optional.of(new ApiError(ErrorCode.NOT_STARTED, "The sale starts at " + sale.startsAt()));
+      case ENDED -> Optional.of(new ApiError(ErrorCode.SALE_ENDED, "The sale ended at " + sale.endsAt()));
+      case CANCELLED -> Optional.of(new ApiError(ErrorCode.SALE_CANCELLED, "The sale was cancelled"));
+      case SOLD_OUT -> sale.reserved() == 0
+          ? Optional.of(new ApiError(ErrorCode.SOLD_OUT, "No unit available right now"))
+          : Optional.empty();
+      case LIVE -> Optional.empty();
+    };
+  }
+
+  /**
+   * The sale as it changes, each element as of when it is emitted: {@code current} at once, then the
+   * newest update after every change, at most {@code max-events-per-second} (changes in between are
+   * coalesced), and at least every {@code resync} (a status that changes with time alone, or a change
+   * racing this stream's start, shows then). Ends when the view forgets the sale or the node stops.
+   */
+  public Source<SaleView, NotUsed> follow(UUID saleId, SaleView current) {
+    Source<Done, NotUsed> changes = hubs.computeIfAbsent(saleId, id -> openHub()).source();
+    return Source.single(Done.getInstance()).concat(changes)
+        .conflate((pending, next) -> pending)
+        .throttle(settings.maxEventsPerSecond(), Duration.ofSeconds(1))
+        .map(change -> {
+          SaleUpdate held = latest.get(saleId);
+          return asOf(held != null ? held.sale() : current, clock.instant());
+        })
+        .via(streams.flow());
+  }
+
+  /**
+   * One sale's shared upstream: the view's change signals plus a periodic resync signal. Every client
+   * conflates right after the hub, so a slow client never holds the others back.
+   */
+  private Hub openHub() {
+    Duration resync = settings.streamResync();
+    Pair<BoundedSourceQueue<Done>, Source<Done, NotUsed>> hub = Source.<Done>queue(1)
+        .merge(Source.tick(resync, resync, Done.getInstance()), true)
+        .toMat(BroadcastHub.of(Done.class, 2), Keep.both())
+        .run(system);
+    return new Hub(hub.first(), hub.second());
+  }
+
+  /** The status a sale has at {@code now}: published statuses go stale with time (start, end). */
+  public static SaleStatus statusAt(SaleView sale, Instant now) {
+    return SaleStatus.at(now, sale.status() == SaleStatus.CANCELLED, sale.startsAt(), sale.endsAt(), sale.available());
+  }
+
+  static SaleView asOf(SaleView sale, Instant now) {
+    SaleStatus status = statusAt(sale, now);
+    return status == sale.status() ? sale : new SaleView(sale.id(), sale.productId(), sale.price(), sale.stock(),
+        sale.available(), sale.reserved(), sale.confirmed(), sale.released(), status, sale.startsAt(), sale.endsAt(),
+        sale.perUserLimit(), sale.holdSeconds());
+  }
+}
