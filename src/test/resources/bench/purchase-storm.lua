@@ -44,16 +44,14 @@ end
 
 function response(status, headers, body)
   answered = answered + 1
+  last_ms = now_ms()
   if status == 201 then c201 = c201 + 1
   elseif status == 200 then c200 = c200 + 1
   elseif status == 409 then c409 = c409 + 1
   elseif status == 503 then c503 = c503 + 1
   elseif status == 429 then c429 = c429 + 1
   else cother = cother + 1 end
-  if answered == limit then
-    last_ms = now_ms()
-    wrk.thread:stop()
-  end
+  if answered == limit then wrk.thread:stop() end
 end
 
 function done(summary, latency, requests)

@@ -18,11 +18,11 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Applies sale events to the {@code sales} and {@code orders} read tables, inside the projection's
- * transaction (which also stores the offset). Every statement is guarded by the event's sequence
+ * Applies sale events to the {@code sales} and {@code orders} read tables, a group at a time inside the
+ * projection's transaction (which also stores the group's offset). Every statement is guarded by the event's sequence
  * number, so an event applied twice changes nothing: replays are harmless.
  */
-final class ReadModelHandler extends JdbcHandler<EventEnvelope<SaleEvent>, PooledJdbcSession> {
+final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>, PooledJdbcSession> {
 
   private final Consumer<Duration> lagObserver;
 
@@ -30,16 +30,19 @@ final class ReadModelHandler extends JdbcHandler<EventEnvelope<SaleEvent>, Poole
     this.lagObserver = lagObserver;
   }
 
+  /** A group of envelopes, applied in order in one transaction together with the group's offset. */
   @Override
-  public void process(PooledJdbcSession session, EventEnvelope<SaleEvent> envelope) throws Exception {
-    String persistenceId = envelope.persistenceId();
-    UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
-    long seqNr = envelope.sequenceNr();
+  public void process(PooledJdbcSession session, List<EventEnvelope<SaleEvent>> envelopes) throws Exception {
     session.withConnection(c -> {
-      apply(c, saleId, seqNr, envelope.event());
+      for (EventEnvelope<SaleEvent> envelope : envelopes) {
+        String persistenceId = envelope.persistenceId();
+        UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
+        apply(c, saleId, envelope.sequenceNr(), envelope.event());
+      }
       return null;
     });
-    lagObserver.accept(Duration.between(Instant.ofEpochMilli(envelope.timestamp()), Instant.now()));
+    EventEnvelope<SaleEvent> last = envelopes.get(envelopes.size() - 1);
+    lagObserver.accept(Duration.between(Instant.ofEpochMilli(last.timestamp()), Instant.now()));
   }
 
   private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {
