@@ -14,13 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shipped gateway: a token starting with {@code decline} is declined, anything else approved,
- * after a configurable delay. Refunds are logged and remembered so tests can see them.
+ * after a configurable delay. Charges and refunds are remembered so tests can see them.
  */
 public final class SimulatedPaymentGateway implements PaymentGateway {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatedPaymentGateway.class);
 
   private final Executor delayed;
+  private final List<String> charges = new CopyOnWriteArrayList<>();
   private final List<String> refunds = new CopyOnWriteArrayList<>();
 
   public SimulatedPaymentGateway(Duration delay) {
@@ -29,6 +30,7 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
 
   @Override
   public CompletionStage<Outcome> charge(String orderId, BigDecimal amount, String paymentToken) {
+    charges.add(orderId);
     return CompletableFuture.supplyAsync(() -> paymentToken.startsWith("decline")
         ? new Declined("The card was declined")
         : new Approved("sim-" + UUID.randomUUID()), delayed);
@@ -39,6 +41,11 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
     log.info("Refunded payment {}: its hold was gone before it could be confirmed", paymentRef);
     refunds.add(paymentRef);
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The order ids charged so far, in order. */
+  public List<String> charges() {
+    return List.copyOf(charges);
   }
 
   public List<String> refunds() {

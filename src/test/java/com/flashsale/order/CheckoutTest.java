@@ -46,8 +46,9 @@ class CheckoutTest {
 
     CompletableFuture<Response> payment = app.api.sendAsync("POST", "/api/orders/" + orderId + "/pay", buyer,
         "application/json", "{\"paymentToken\":\"tok_ok\"}".getBytes(), Map.of());
-    eventually(Duration.ofSeconds(5), () -> assertThat(app.api.post("/api/orders/" + orderId + "/pay", buyer,
-        Map.of("paymentToken", "tok_again")).code()).isEqualTo("OVERLOADED")); // the first payment is in progress
+    eventually(Duration.ofSeconds(5), () -> assertThat(gateway().charges()).contains(orderId));
+    assertThat(app.api.post("/api/orders/" + orderId + "/pay", buyer, Map.of("paymentToken", "tok_again")).code())
+        .isEqualTo("OVERLOADED"); // the first payment is at the gateway
     app.clock.advance(Duration.ofSeconds(11));
     eventually(Duration.ofSeconds(5), () -> assertThat(
         app.api.get("/api/orders/" + orderId, buyer).json().get("status").asText()).isEqualTo("EXPIRED"));
