@@ -2,6 +2,7 @@ package com.flashsale;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
@@ -27,6 +28,7 @@ import com.flashsale.product.Products;
 import com.flashsale.sale.LiveSaleRoutes;
 import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.LiveView;
+import com.flashsale.sale.PurchaseBatcher;
 import com.flashsale.sale.Sale;
 import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleClient;
@@ -36,6 +38,7 @@ import com.flashsale.sale.SaleSettings;
 import com.flashsale.storage.Database;
 import com.typesafe.config.Config;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -95,7 +98,12 @@ public final class FlashSaleNode {
     accounts.ensureAdmin(config.getString("flashsale.admin.email"), config.getString("flashsale.admin.password"));
 
     PaymentGateway gateway = new SimulatedPaymentGateway(config.getDuration("flashsale.payment.simulator-delay"));
-    SaleClient sales = new SaleClient(system, config.getDuration("flashsale.ask-timeout"));
+    Duration askTimeout = config.getDuration("flashsale.ask-timeout");
+    PurchaseBatcher.Settings batching = PurchaseBatcher.Settings.fromConfig(config);
+    SaleClient sales = new SaleClient(system, askTimeout, batching.enabled()
+        ? system.systemActorOf(PurchaseBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
+            "purchase-batcher", Props.empty())
+        : null);
     SaleCatalog catalog = new SaleCatalog(db);
     ReadModel readModel = new ReadModel(db);
     ReadModelProjection.init(system, db.dataSource(), metrics::recordProjectionLag);

@@ -98,9 +98,8 @@ public final class OrderRoutes {
       metrics.recordPurchase(atEdge.get().code().name());
       return complete(Problem.response(atEdge.get()));
     }
-    return Routes.completeAsync(sales.ask(saleId,
-            replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, idempotencyKey.orElse(null), replyTo),
-            OrderDetails.class)
+    return Routes.completeAsync(sales.reserve(saleId, buyer.userId(), quantity, idempotencyKey.orElse(null))
+        .thenApply(reply -> SaleClient.expect(reply, OrderDetails.class))
         .whenComplete((details, failure) -> {
           live.watchIfFound(saleId, failure);
           metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());

@@ -109,12 +109,14 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(ExpiryTick.class, (state, cmd) -> Effect().noReply())
         .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> Effect().noReply())
+        .onCommand(SaleCommand.ReserveBatch.class, (state, cmd) -> decisions.rejectBatch(cmd, ErrorCode.NOT_FOUND, "No such sale"))
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
     builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
         .onCommand(WithReply.class, (state, cmd) -> decisions.releaseDueHoldsFirst(state, cmd, now(), self::tell));
     builder.forAnyState()
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.createAgain(state, cmd, now()))
         .onCommand(SaleCommand.Reserve.class, (state, cmd) -> decisions.reserve(state, cmd, now()))
+        .onCommand(SaleCommand.ReserveBatch.class, (state, cmd) -> decisions.reserveBatch(state, cmd, now()))
         .onCommand(SaleCommand.BeginPayment.class, (state, cmd) -> decisions.beginPayment(state, cmd, now()))
         .onCommand(SaleCommand.ConfirmPayment.class, (state, cmd) -> decisions.confirmPayment(state, cmd, now()))
         .onCommand(SaleCommand.DeclinePayment.class, (state, cmd) -> decisions.declinePayment(state, cmd, now()))

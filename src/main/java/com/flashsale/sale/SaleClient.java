@@ -2,6 +2,7 @@ package com.flashsale.sale;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.flashsale.http.ApiError;
 import com.flashsale.sale.SaleReply.Rejected;
@@ -15,17 +16,36 @@ import java.util.function.Function;
 /**
  * How routes on any node talk to the sale entities: an ask through cluster sharding with the
  * configured timeout (a timeout becomes 503 OVERLOADED), and rejections turned into {@link ApiError}.
+ * Purchases go through this node's {@link PurchaseBatcher} unless batching is switched off.
  */
 public final class SaleClient {
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final Executor dispatcher;
+  private final ActorRef<PurchaseBatcher.Command> batcher;
 
-  public SaleClient(ActorSystem<?> system, Duration askTimeout) {
+  /** @param batcher null sends every purchase to its entity on its own */
+  public SaleClient(ActorSystem<?> system, Duration askTimeout, ActorRef<PurchaseBatcher.Command> batcher) {
+    this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.dispatcher = system.executionContext();
+    this.batcher = batcher;
+  }
+
+  public SaleClient(ActorSystem<?> system, Duration askTimeout) {
+    this(system, askTimeout, null);
+  }
+
+  /** A purchase request: batched with the others for its sale on this node (DESIGN.md rule 3). */
+  public CompletionStage<SaleReply> reserve(UUID saleId, String userId, int quantity, String idempotencyKey) {
+    if (batcher == null) {
+      return ask(saleId, replyTo -> new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo));
+    }
+    return onDispatcher(AskPattern.ask(batcher, replyTo -> new PurchaseBatcher.Enqueue(saleId,
+        new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo)), askTimeout, system.scheduler()));
   }
 
   /**
@@ -35,9 +55,12 @@ public final class SaleClient {
    * in place.
    */
   public CompletionStage<SaleReply> ask(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand> command) {
+    return onDispatcher(sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout));
+  }
+
+  private CompletionStage<SaleReply> onDispatcher(CompletionStage<SaleReply> asked) {
     CompletableFuture<SaleReply> answer = new CompletableFuture<>();
-    sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout)
-        .whenCompleteAsync((reply, failure) -> {
+    asked.whenCompleteAsync((reply, failure) -> {
           if (failure != null) {
             answer.completeExceptionally(failure);
           } else {

@@ -18,6 +18,13 @@ public sealed interface SaleCommand extends CborSerializable {
   record Reserve(String userId, int quantity, String idempotencyKey, ActorRef<SaleReply> replyTo)
       implements WithReply {}
 
+  /**
+   * Purchase requests that reached one node's batcher while the previous batch was being written
+   * (DESIGN.md rule 3): each is answered at its own {@code replyTo}; {@code replyTo} of the batch
+   * learns when the batch is done.
+   */
+  record ReserveBatch(java.util.List<Reserve> requests, ActorRef<SaleReply> replyTo) implements WithReply {}
+
   record BeginPayment(long orderNo, String userId, ActorRef<SaleReply> replyTo) implements WithReply {}
 
   record ConfirmPayment(long orderNo, String paymentRef, ActorRef<SaleReply> replyTo) implements WithReply {}

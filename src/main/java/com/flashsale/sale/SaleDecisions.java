@@ -14,6 +14,7 @@ import com.flashsale.sale.SaleCommand.DeclinePayment;
 import com.flashsale.sale.SaleCommand.GetOrder;
 import com.flashsale.sale.SaleCommand.GetOrdersOf;
 import com.flashsale.sale.SaleCommand.Reserve;
+import com.flashsale.sale.SaleCommand.ReserveBatch;
 import com.flashsale.sale.SaleCommand.WithReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.Rejected;
@@ -60,57 +61,52 @@ final class SaleDecisions {
     return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
   }
 
-  /**
-   * A purchase attempt. A retry (same Idempotency-Key, or a buyer who already holds a unit) gets the
-   * existing order back; otherwise the sale must be open, the quantity allowed, the buyer under the
-   * limit and enough units available.
-   */
+  /** One purchase request on its own: a round of one (see {@link PurchaseRound}). */
   ReplyEffect<SaleEvent, SaleState> reserve(SaleState state, Reserve cmd, Instant now) {
-    if (cmd.idempotencyKey() != null) {
-      Order prior = state.orderByIdempotencyKey(cmd.userId(), cmd.idempotencyKey());
-      if (prior != null) {
-        return prior.quantity() == cmd.quantity()
-            ? effect.reply(cmd.replyTo(), new OrderDetails(state.view(prior), false))
-            : reject(cmd, ErrorCode.IDEMPOTENCY_MISMATCH,
-                "This Idempotency-Key was used for a purchase of " + prior.quantity() + " unit(s)");
-      }
+    PurchaseRound round = new PurchaseRound(state, now);
+    PurchaseRound.Decision decision = round.decide(cmd);
+    if (decision.isImmediate()) {
+      return effect.reply(cmd.replyTo(), decision.now());
     }
-    Order hold = state.openHoldOf(cmd.userId());
-    if (hold != null && cmd.idempotencyKey() != null) {
-      return persist(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), cmd.idempotencyKey(), now))
-          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(hold.orderNo())), false));
-    }
-    if (hold != null) {
-      return effect.reply(cmd.replyTo(), new OrderDetails(state.view(hold), false));
-    }
-    Rejected closed = closedForPurchase(state, now);
-    if (closed != null) {
-      return effect.reply(cmd.replyTo(), closed);
-    }
-    if (cmd.quantity() < 1 || cmd.quantity() > state.perUserLimit()) {
-      return reject(cmd, ErrorCode.VALIDATION, "quantity must be between 1 and " + state.perUserLimit());
-    }
-    if (state.unitsTakenBy(cmd.userId()) + cmd.quantity() > state.perUserLimit()) {
-      return reject(cmd, ErrorCode.LIMIT_REACHED, "At most " + state.perUserLimit() + " unit(s) per buyer");
-    }
-    if (state.available() < cmd.quantity()) {
-      return reject(cmd, ErrorCode.SOLD_OUT, "No unit available right now");
-    }
-    long orderNo = state.nextOrderNo();
-    var reserved = new SaleEvent.UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), cmd.idempotencyKey(), now,
-        now.plusSeconds(state.holdSeconds()));
-    return persist(reserved)
-        
-        .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(orderNo)), true));
+    return persist(round.events()).thenReply(cmd.replyTo(), decision::afterWrite);
   }
 
-  private static Rejected closedForPurchase(SaleState state, Instant now) {
-    return switch (state.statusAt(now)) {
-      case CANCELLED -> new Rejected(ErrorCode.SALE_CANCELLED, "The sale was cancelled");
-      case ENDED -> new Rejected(ErrorCode.SALE_ENDED, "The sale ended at " + state.endsAt());
-      case UPCOMING -> new Rejected(ErrorCode.NOT_STARTED, "The sale starts at " + state.startsAt());
-      case LIVE, SOLD_OUT -> null;
-    };
+  /**
+   * DESIGN.md rule 3, group commit: the requests are decided in arrival order; answers that need no
+   * write (rejections, orders already in the journal) go out at once, and every resulting event is
+   * persisted in ONE atomic write, after which each remaining request is answered. The batcher gets
+   * the number of requests written.
+   */
+  ReplyEffect<SaleEvent, SaleState> reserveBatch(SaleState state, ReserveBatch batch, Instant now) {
+    PurchaseRound round = new PurchaseRound(state, now);
+    List<Reserve> waiting = new ArrayList<>();
+    List<PurchaseRound.Decision> decided = new ArrayList<>();
+    for (Reserve request : batch.requests()) {
+      PurchaseRound.Decision decision = round.decide(request);
+      if (decision.isImmediate()) {
+        request.replyTo().tell(decision.now());
+      } else {
+        waiting.add(request);
+        decided.add(decision);
+      }
+    }
+    SaleReply.BatchWritten done = new SaleReply.BatchWritten(waiting.size());
+    if (round.events().isEmpty()) {
+      return effect.reply(batch.replyTo(), done);
+    }
+    return persist(round.events())
+        .thenRun(written -> {
+          for (int i = 0; i < waiting.size(); i++) {
+            waiting.get(i).replyTo().tell(decided.get(i).afterWrite(written));
+          }
+        })
+        .thenReply(batch.replyTo(), written -> done);
+  }
+
+  /** Every request of a batch gets the same rejection (the sale does not exist). */
+  ReplyEffect<SaleEvent, SaleState> rejectBatch(ReserveBatch batch, ErrorCode code, String detail) {
+    batch.requests().forEach(request -> request.replyTo().tell(new Rejected(code, detail)));
+    return effect.reply(batch.replyTo(), new SaleReply.BatchWritten(0));
   }
 
   /** The buyer is about to pay: mark the hold so expiry waits for the gateway's answer. */

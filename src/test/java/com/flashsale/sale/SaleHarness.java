@@ -1,5 +1,7 @@
 package com.flashsale.sale;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
@@ -78,6 +80,31 @@ final class SaleHarness {
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> reserve(String userId, int quantity,
       String idempotencyKey) {
     return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo));
+  }
+
+  /** One purchase request of a batch: who, how many, and an Idempotency-Key (or null). */
+  record Request(String userId, int quantity, String idempotencyKey) {}
+
+  /** A batch sent as one command; each request's answer lands in its own probe. */
+  record Batch(CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> result,
+      List<TestProbe<SaleReply>> answers) {
+
+    /** The answer to request {@code i}, which must have arrived. */
+    SaleReply answer(int i) {
+      return answers.get(i).receiveMessage(Duration.ofSeconds(3));
+    }
+  }
+
+  Batch reserveBatch(ActorTestKit testKit, List<Request> requests) {
+    List<TestProbe<SaleReply>> answers = new ArrayList<>();
+    List<SaleCommand.Reserve> reserves = new ArrayList<>();
+    for (Request request : requests) {
+      TestProbe<SaleReply> probe = testKit.createTestProbe(SaleReply.class);
+      answers.add(probe);
+      reserves.add(new SaleCommand.Reserve(request.userId(), request.quantity(), request.idempotencyKey(),
+          probe.getRef()));
+    }
+    return new Batch(kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ReserveBatch(reserves, replyTo)), answers);
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> beginPayment(long orderNo, String userId) {

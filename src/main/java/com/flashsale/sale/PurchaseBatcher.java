@@ -1,0 +1,143 @@
+package com.flashsale.sale;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import com.flashsale.sale.SaleCommand.Reserve;
+import com.flashsale.sale.SaleCommand.ReserveBatch;
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+
+/**
+ * This node's purchase batcher (DESIGN.md rule 3, group commit). It owns, per sale, the queue of
+ * purchase requests that reached this node while that sale's previous batch was still being written,
+ * and sends each queue to the sale entity as one {@link ReserveBatch}: idle, a request goes at once (a
+ * batch of one); under load, requests gather while a write is in flight, up to {@code maxSize}.
+ * {@link SaleClient} sends it the requests; it talks to the Sale entities through sharding. The entity
+ * answers every request itself; the batcher only hears that a batch is done, which lets the next go.
+ */
+public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Command> {
+
+  public sealed interface Command {}
+
+  /** A purchase request for one sale; the entity answers {@code request.replyTo()}. */
+  public record Enqueue(UUID saleId, Reserve request) implements Command {}
+
+  private record BatchDone(UUID saleId) implements Command {}
+
+  private record WaitedTooLong(UUID saleId) implements Command {}
+
+  /**
+   * {@code maxSize} requests at most per batch; {@code maxInFlight} batches per sale written at once;
+   * a request waits at most {@code maxWait} for the batches before it (then its batch goes anyway).
+   */
+  public record Settings(boolean enabled, int maxSize, int maxInFlight, Duration maxWait) {
+
+    public static Settings fromConfig(Config config) {
+      Config batching = config.getConfig("flashsale.purchase.batching");
+      return new Settings(batching.getBoolean("enabled"), batching.getInt("max-size"),
+          batching.getInt("max-in-flight"), batching.getDuration("max-wait"));
+    }
+  }
+
+  /** One sale's requests on this node. */
+  private static final class Lane {
+    final ArrayDeque<Reserve> waiting = new ArrayDeque<>();
+    int inFlight;
+  }
+
+  private final Settings settings;
+  private final Duration askTimeout;
+  private final ClusterSharding sharding;
+  private final IntConsumer batchSizes;
+  private final TimerScheduler<Command> timers;
+  private final Map<UUID, Lane> lanes = new HashMap<>();
+
+  /** @param batchSizes told the size of every batch sent (the {@code flashsale_reserve_batch_size} meter) */
+  public static Behavior<Command> create(Settings settings, Duration askTimeout, IntConsumer batchSizes) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new PurchaseBatcher(context, timers, settings, askTimeout, batchSizes)));
+  }
+
+  private PurchaseBatcher(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
+      Duration askTimeout, IntConsumer batchSizes) {
+    super(context);
+    this.timers = timers;
+    this.settings = settings;
+    this.askTimeout = askTimeout;
+    this.batchSizes = batchSizes;
+    this.sharding = ClusterSharding.get(context.getSystem());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(BatchDone.class, done -> onBatchDone(done.saleId()))
+        .onMessage(WaitedTooLong.class, late -> onWaitedTooLong(late.saleId()))
+        .build();
+  }
+
+  private Behavior<Command> onEnqueue(Enqueue enqueue) {
+    Lane lane = lanes.computeIfAbsent(enqueue.saleId(), id -> new Lane());
+    lane.waiting.add(enqueue.request());
+    if (lane.inFlight < settings.maxInFlight() || lane.waiting.size() >= settings.maxSize()) {
+      send(enqueue.saleId(), lane);
+    } else if (lane.waiting.size() == 1) {
+      timers.startSingleTimer(enqueue.saleId(), new WaitedTooLong(enqueue.saleId()), settings.maxWait());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onBatchDone(UUID saleId) {
+    Lane lane = lanes.get(saleId);
+    if (lane == null) {
+      return this;
+    }
+    lane.inFlight--;
+    if (!lane.waiting.isEmpty()) {
+      send(saleId, lane);
+    } else if (lane.inFlight == 0) {
+      lanes.remove(saleId);
+    }
+    return this;
+  }
+
+  /** The batches in flight took longer than {@code maxWait}: the waiting requests go now. */
+  private Behavior<Command> onWaitedTooLong(UUID saleId) {
+    Lane lane = lanes.get(saleId);
+    if (lane != null && !lane.waiting.isEmpty()) {
+      send(saleId, lane);
+    }
+    return this;
+  }
+
+  private void send(UUID saleId, Lane lane) {
+    int size = Math.min(lane.waiting.size(), settings.maxSize());
+    List<Reserve> batch = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      batch.add(lane.waiting.poll());
+    }
+    if (lane.waiting.isEmpty()) {
+      timers.cancel(saleId);
+    } else {
+      timers.startSingleTimer(saleId, new WaitedTooLong(saleId), settings.maxWait());
+    }
+    lane.inFlight++;
+    batchSizes.accept(size);
+    // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout.
+    getContext().ask(SaleReply.class, sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()), askTimeout,
+        replyTo -> new ReserveBatch(batch, replyTo), (reply, failure) -> new BatchDone(saleId));
+  }
+}

@@ -1,0 +1,160 @@
+package com.flashsale.sale;
+
+import static com.flashsale.sale.SaleHarness.fingerprint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleEvent.UnitsReserved;
+import com.flashsale.sale.SaleHarness.Batch;
+import com.flashsale.sale.SaleHarness.Request;
+import com.flashsale.sale.SaleReply.BatchWritten;
+import com.flashsale.sale.SaleReply.OrderDetails;
+import com.flashsale.sale.SaleReply.Rejected;
+import com.flashsale.testing.TestClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * DESIGN.md rule 3, group commit, on the entity: a {@code ReserveBatch} is decided request by request
+ * in arrival order exactly as the same requests one at a time would be, all of its events are written
+ * in one atomic write (or none are), rejections are answered without waiting for that write, and each
+ * hold is answered only after it is written.
+ */
+class SaleBatchTest extends SaleSpec {
+
+  private static List<Request> buyers(int count) {
+    return IntStream.range(0, count).mapToObj(i -> new Request("buyer-" + i, 1, null)).toList();
+  }
+
+  @Test
+  void decidesInArrivalOrderAndWritesEveryHoldInOneCommand() {
+    sale.createLive(3, 1, 300);
+
+    Batch batch = sale.reserveBatch(testKit, buyers(5));
+
+    assertThat(batch.result().events()).hasSize(3).allMatch(UnitsReserved.class::isInstance);
+    assertThat(batch.result().reply()).isEqualTo(new BatchWritten(3));
+    for (int i = 0; i < 3; i++) {
+      OrderDetails details = (OrderDetails) batch.answer(i);
+      assertThat(details.created()).isTrue();
+      assertThat(details.order().id()).isEqualTo(sale.saleId + "-" + (i + 1));
+      assertThat(details.order().userId()).isEqualTo("buyer-" + i);
+    }
+    assertThat(((Rejected) batch.answer(3)).code()).isEqualTo(ErrorCode.SOLD_OUT);
+    assertThat(((Rejected) batch.answer(4)).code()).isEqualTo(ErrorCode.SOLD_OUT);
+    assertThat(sale.stats().available()).isZero();
+  }
+
+  @Test
+  void aBuyerTwiceInOneBatchGetsOneHoldAndAReusedKeyTheSameOrder() {
+    sale.createLive(10, 2, 300);
+
+    Batch batch = sale.reserveBatch(testKit, List.of(new Request("alice", 1, null), new Request("alice", 1, null),
+        new Request("bob", 1, "k"), new Request("bob", 1, "k"), new Request("bob", 2, "k"),
+        new Request("carol", 3, null)));
+
+    OrderDetails first = (OrderDetails) batch.answer(0);
+    OrderDetails again = (OrderDetails) batch.answer(1);
+    assertThat(first.created()).isTrue();
+    assertThat(again.created()).isFalse();
+    assertThat(again.order().id()).isEqualTo(first.order().id());
+    OrderDetails bobs = (OrderDetails) batch.answer(2);
+    assertThat(((OrderDetails) batch.answer(3)).order().id()).isEqualTo(bobs.order().id());
+    assertThat(((Rejected) batch.answer(4)).code()).isEqualTo(ErrorCode.IDEMPOTENCY_MISMATCH);
+    assertThat(((Rejected) batch.answer(5)).code()).isEqualTo(ErrorCode.VALIDATION);
+    assertThat(batch.result().events()).hasSize(2);
+    assertThat(sale.stats().reserved()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedWriteLosesTheWholeBatchAndAnswersNoHold() {
+    sale.createLive(2, 1, 300);
+    sale.kit.persistenceTestKit().failNextPersisted();
+    List<TestProbe<SaleReply>> answers = IntStream.range(0, 3)
+        .mapToObj(i -> testKit.createTestProbe(SaleReply.class)).toList();
+    TestProbe<SaleReply> batchDone = testKit.createTestProbe(SaleReply.class);
+    List<SaleCommand.Reserve> requests = IntStream.range(0, 3)
+        .mapToObj(i -> new SaleCommand.Reserve("buyer-" + i, 1, null, answers.get(i).getRef())).toList();
+
+    sale.kit.runCommand(new SaleCommand.ReserveBatch(requests, batchDone.getRef()));
+
+    // The rejection needed no write and was answered at once; the two holds were never written.
+    assertThat(((Rejected) answers.get(2).receiveMessage()).code()).isEqualTo(ErrorCode.SOLD_OUT);
+    answers.get(0).expectNoMessage(Duration.ofMillis(200));
+    answers.get(1).expectNoMessage(Duration.ZERO);
+    batchDone.expectNoMessage(Duration.ZERO);
+    assertThat(sale.kit.persistenceTestKit().persistedInStorage(sale.persistenceId()))
+        .noneMatch(UnitsReserved.class::isInstance);
+  }
+
+  @Test
+  void releasesDueHoldsBeforeDecidingABatch() {
+    sale.createLive(1, 1, 300);
+    long first = sale.reserved("alice");
+    sale.advance(Duration.ofSeconds(301));
+
+    Batch batch = sale.reserveBatch(testKit, buyers(1));
+
+    assertThat(((OrderDetails) batch.answer(0)).created()).isTrue();
+    assertThat(batch.result().events()).first().isEqualTo(new SaleEvent.HoldsExpired(List.of(first), sale.now()));
+  }
+
+  @Test
+  void aBatchForASaleThatDoesNotExistIsRejectedRequestByRequest() {
+    Batch batch = sale.reserveBatch(testKit, buyers(2));
+
+    assertThat(batch.result().reply()).isEqualTo(new BatchWritten(0));
+    assertThat(((Rejected) batch.answer(0)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(((Rejected) batch.answer(1)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  /**
+   * The equivalence that makes batching safe: for random requests (repeat buyers, keys reused with
+   * other quantities, over-limit quantities, more demand than stock) on a sale with earlier orders,
+   * one batch gives every request the same answer, and leaves the same state, as one request at a time.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void aBatchDecidesExactlyAsTheSameRequestsOneAtATime(int seed) {
+    Random random = new Random(seed);
+    SaleHarness oneByOne = new SaleHarness(testKit.system(), new TestClock(SaleHarness.OPENS), SaleHarness.SETTINGS);
+    for (SaleHarness harness : List.of(sale, oneByOne)) {
+      harness.createLive(6, 2, 300);
+      harness.reserve("u0", 1, "k0");
+      harness.reserve("u1", 2, null);
+    }
+    List<Request> requests = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String key = switch (random.nextInt(4)) {
+        case 0 -> "k0";
+        case 1 -> "k1";
+        default -> null;
+      };
+      requests.add(new Request("u" + random.nextInt(8), 1 + random.nextInt(3), key));
+    }
+
+    Batch batch = sale.reserveBatch(testKit, requests);
+    for (int i = 0; i < requests.size(); i++) {
+      Request request = requests.get(i);
+      SaleReply alone = oneByOne.reserve(request.userId(), request.quantity(), request.idempotencyKey()).reply();
+      assertThat(normalized(batch.answer(i), sale)).as("answer to request %d %s", i, request)
+          .isEqualTo(normalized(alone, oneByOne));
+    }
+    assertThat(normalizedState(sale)).isEqualTo(normalizedState(oneByOne));
+  }
+
+  private static String normalized(SaleReply reply, SaleHarness harness) {
+    return reply.toString().replace(harness.saleId, "SALE");
+  }
+
+  private static String normalizedState(SaleHarness harness) {
+    return fingerprint(harness.kit.getState(), harness.now()).toString().replace(harness.saleId, "SALE");
+  }
+}
