@@ -13,6 +13,8 @@ import com.flashsale.account.TokenService;
 import com.flashsale.http.Auth;
 import com.flashsale.http.HealthRoutes;
 import com.flashsale.http.HttpServer;
+import com.flashsale.http.InFlightLimit;
+import com.flashsale.http.RateLimits;
 import com.flashsale.http.JsonBody;
 import com.flashsale.ops.Metrics;
 import com.flashsale.ops.OperationsRoutes;
@@ -108,16 +110,18 @@ public final class FlashSaleNode {
     ReadModel readModel = new ReadModel(db);
     ReadModelProjection.init(system, db.dataSource(), metrics::recordProjectionLag);
     Products products = new Products(db);
-    Auth auth = new Auth(tokens);
+    RateLimits limits = new RateLimits(RateLimits.Settings.fromConfig(config));
+    Auth auth = new Auth(tokens, limits);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
     LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
     LiveSales live = LiveView.start(system, db, sales, clock, liveSettings);
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
-    var route = HttpServer.root(metrics, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
+    var route = HttpServer.root(metrics, limits, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
         new AccountRoutes(accounts, auth, json).routes(),
         new ProductRoutes(products, auth, json).routes(),
-        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json, live, metrics).routes(),
+        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json, live, metrics,
+            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).routes(),
         new AdminOrderRoutes(readModel, auth).routes(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),
         new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()));

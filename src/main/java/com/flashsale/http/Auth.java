@@ -10,15 +10,20 @@ import com.flashsale.account.TokenService;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Bearer-token directives: a valid token is enough to know the caller (no database read). */
+/**
+ * Bearer-token directives: a valid token is enough to know the caller (no database read). Each
+ * authenticated request counts against the caller's own rate limit.
+ */
 public final class Auth {
 
   private static final String BEARER = "Bearer ";
 
   private final TokenService tokens;
+  private final RateLimits limits;
 
-  public Auth(TokenService tokens) {
+  public Auth(TokenService tokens, RateLimits limits) {
     this.tokens = tokens;
+    this.limits = limits;
   }
 
   public Route authenticated(Function<Principal, Route> inner) {
@@ -26,7 +31,7 @@ public final class Auth {
       Optional<Principal> principal = header
           .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
           .flatMap(value -> tokens.verify(value.substring(BEARER.length()).strip()));
-      return principal.map(inner)
+      return principal.map(caller -> limits.perUser(caller.userId(), () -> inner.apply(caller)))
           .orElseGet(() -> complete(Problem.response(ErrorCode.UNAUTHORIZED,
               header.isPresent() ? "The token is invalid or expired" : "A bearer token is required")));
     });

@@ -29,10 +29,13 @@ public final class HttpServer {
 
   private HttpServer() {}
 
-  /** {@code operations} are matched from the root, {@code apiRoutes} under {@code /api}. */
-  public static Route root(Metrics metrics, List<Route> operations, List<Route> apiRoutes) {
+  /**
+   * {@code operations} are matched from the root, {@code apiRoutes} under {@code /api}, where every
+   * request counts against its client IP's rate limit.
+   */
+  public static Route root(Metrics metrics, RateLimits limits, List<Route> operations, List<Route> apiRoutes) {
     Route apiTree = concatAll(apiRoutes);
-    Route api = pathPrefix("api", () -> apiTree);
+    Route api = pathPrefix("api", () -> limits.perClientIp(() -> apiTree));
     List<Route> all = new ArrayList<>(operations);
     all.add(api);
     Route tree = concatAll(all);

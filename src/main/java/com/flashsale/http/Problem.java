@@ -36,6 +36,11 @@ public final class Problem {
     return response(code, code.status, detail, List.of());
   }
 
+  /** A 429 or 503 telling the client when to come back. */
+  public static HttpResponse retryLater(ErrorCode code, String detail, long retryAfterSeconds) {
+    return response(code, detail).removeHeader("Retry-After").addHeader(RetryAfter.create(retryAfterSeconds));
+  }
+
   /** For the few answers whose status differs from the code's own (413 and 415 are VALIDATION). */
   public static HttpResponse response(ErrorCode code, int status, String detail, List<ApiError.FieldError> errors) {
     Body body = new Body("about:blank", code.title, status, code.name(), detail, errors);

@@ -18,6 +18,7 @@ import com.flashsale.account.Principal;
 import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
+import com.flashsale.http.InFlightLimit;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Paging;
@@ -52,9 +53,11 @@ public final class OrderRoutes {
   private final JsonBody json;
   private final LiveSales live;
   private final Metrics metrics;
+  private final InFlightLimit purchasesInFlight;
 
   public OrderRoutes(SaleClient sales, ReadModel readModel, Checkout checkout, Auth auth, JsonBody json,
-      LiveSales live, Metrics metrics) {
+      LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight) {
+    this.purchasesInFlight = purchasesInFlight;
     this.sales = sales;
     this.readModel = readModel;
     this.checkout = checkout;
@@ -98,7 +101,8 @@ public final class OrderRoutes {
       metrics.recordPurchase(atEdge.get().code().name());
       return complete(Problem.response(atEdge.get()));
     }
-    return Routes.completeAsync(sales.reserve(saleId, buyer.userId(), quantity, idempotencyKey.orElse(null))
+    return Routes.completeAsync(purchasesInFlight.run(() ->
+            sales.reserve(saleId, buyer.userId(), quantity, idempotencyKey.orElse(null)))
         .thenApply(reply -> SaleClient.expect(reply, OrderDetails.class))
         .whenComplete((details, failure) -> {
           live.watchIfFound(saleId, failure);

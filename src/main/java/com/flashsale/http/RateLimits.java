@@ -1,0 +1,114 @@
+package com.flashsale.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.extractRequest;
+
+import akka.http.javadsl.model.AttributeKeys;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.RemoteAddress;
+import akka.http.javadsl.server.Route;
+import com.flashsale.ErrorCode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.typesafe.config.Config;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Per-client token buckets (bucket4j): one per client IP over every {@code /api} request, one per
+ * signed-in user over every authenticated request. A client over its rate gets 429 RATE_LIMITED with
+ * the seconds until its bucket has a token again in {@code Retry-After}. Buckets live in a bounded
+ * cache (Caffeine), so memory stays bounded whatever the number of clients; an evicted client starts
+ * again with a full bucket. Limits are per node: behind nginx (least connections) a client's effective
+ * rate is at most the node count times this. Switched off, every request passes.
+ */
+public final class RateLimits {
+
+  /** Requests per second and burst of one kind of bucket. */
+  public record Rate(int perSecond, int burst) {
+
+    static Rate fromConfig(Config config) {
+      return new Rate(config.getInt("per-second"), config.getInt("burst"));
+    }
+  }
+
+  /**
+   * @param clientIpHeader the header naming the client (set by nginx); empty, or a request without it,
+   *     uses the TCP peer's address
+   */
+  public record Settings(boolean enabled, Rate perUser, Rate perIp, String clientIpHeader, long maxClients) {
+
+    public static Settings fromConfig(Config config) {
+      Config limits = config.getConfig("flashsale.rate-limits");
+      return new Settings(limits.getBoolean("enabled"), Rate.fromConfig(limits.getConfig("per-user")),
+          Rate.fromConfig(limits.getConfig("per-ip")), limits.getString("client-ip-header"),
+          limits.getLong("max-clients"));
+    }
+
+    public static Settings off() {
+      return new Settings(false, new Rate(1, 1), new Rate(1, 1), "", 1);
+    }
+  }
+
+  private final Settings settings;
+  private final Cache<String, Bucket> users;
+  private final Cache<String, Bucket> addresses;
+
+  public RateLimits(Settings settings) {
+    this.settings = settings;
+    this.users = cache(settings.maxClients());
+    this.addresses = cache(settings.maxClients());
+  }
+
+  private static Cache<String, Bucket> cache(long maxClients) {
+    return Caffeine.newBuilder().maximumSize(maxClients).expireAfterAccess(Duration.ofMinutes(10)).build();
+  }
+
+  /** Every request of the client IP counts against its bucket. */
+  public Route perClientIp(Supplier<Route> inner) {
+    if (!settings.enabled()) {
+      return inner.get();
+    }
+    return extractRequest(request -> limited(addresses, clientIp(request), settings.perIp(), inner));
+  }
+
+  /** Every request of the signed-in user counts against their bucket. */
+  public Route perUser(String userId, Supplier<Route> inner) {
+    if (!settings.enabled()) {
+      return inner.get();
+    }
+    return limited(users, userId, settings.perUser(), inner);
+  }
+
+  private static Route limited(Cache<String, Bucket> buckets, String client, Rate rate, Supplier<Route> inner) {
+    ConsumptionProbe probe = buckets.get(client, key -> bucket(rate)).tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return inner.get();
+    }
+    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
+    return complete(Problem.retryLater(ErrorCode.RATE_LIMITED, "Too many requests; retry after " + seconds + " s",
+        seconds));
+  }
+
+  private static Bucket bucket(Rate rate) {
+    return Bucket.builder()
+        .addLimit(limit -> limit.capacity(rate.burst()).refillGreedy(rate.perSecond(), Duration.ofSeconds(1)))
+        .build();
+  }
+
+  private String clientIp(HttpRequest request) {
+    if (!settings.clientIpHeader().isEmpty()) {
+      var header = request.getHeader(settings.clientIpHeader());
+      if (header.isPresent() && !header.get().value().isBlank()) {
+        return header.get().value().strip();
+      }
+    }
+    return request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress)
+        .map(address -> address.getHostAddress())
+        .orElse("unknown");
+  }
+}
