@@ -23,7 +23,9 @@ import java.util.function.IntConsumer;
  * This node's purchase batcher (DESIGN.md rule 3, group commit). It owns, per sale, the queue of
  * purchase requests that reached this node while that sale's previous batch was still being written,
  * and sends each queue to the sale entity as one {@link ReserveBatch}: idle, a request goes at once (a
- * batch of one); under load, requests gather while a write is in flight, up to {@code maxSize}.
+ * batch of one); under load, requests gather while a write is in flight, up to {@code maxSize}. A slow
+ * write never makes it send more batches (which would each need a write of their own): requests wait
+ * for it, bounded by the ask timeout and the node's bound on purchases in flight.
  * {@link SaleClient} sends it the requests; it talks to the Sale entities through sharding. The entity
  * answers every request itself; the batcher only hears that a batch is done, which lets the next go.
  */
@@ -36,11 +38,12 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
 
   private record BatchDone(UUID saleId) implements Command {}
 
-  private record WaitedTooLong(UUID saleId) implements Command {}
+  private record LingerOver(UUID saleId) implements Command {}
 
   /**
-   * {@code maxSize} requests at most per batch; {@code maxInFlight} batches per sale written at once;
-   * a request waits at most {@code maxWait} for the batches before it (then its batch goes anyway).
+   * {@code maxSize} requests at most per batch; {@code maxInFlight} batches per sale being written at
+   * once (a full batch goes even beyond that); when nothing is in flight, the first request waits up to
+   * {@code maxWait} for others before its batch goes (zero: at once).
    */
   public record Settings(boolean enabled, int maxSize, int maxInFlight, Duration maxWait) {
 
@@ -85,17 +88,21 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessage(BatchDone.class, done -> onBatchDone(done.saleId()))
-        .onMessage(WaitedTooLong.class, late -> onWaitedTooLong(late.saleId()))
+        .onMessage(LingerOver.class, over -> onLingerOver(over.saleId()))
         .build();
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     Lane lane = lanes.computeIfAbsent(enqueue.saleId(), id -> new Lane());
     lane.waiting.add(enqueue.request());
-    if (lane.inFlight < settings.maxInFlight() || lane.waiting.size() >= settings.maxSize()) {
+    if (lane.waiting.size() >= settings.maxSize()) {
       send(enqueue.saleId(), lane);
-    } else if (lane.waiting.size() == 1) {
-      timers.startSingleTimer(enqueue.saleId(), new WaitedTooLong(enqueue.saleId()), settings.maxWait());
+    } else if (lane.inFlight < settings.maxInFlight() && lane.waiting.size() == 1) {
+      if (settings.maxWait().isZero()) {
+        send(enqueue.saleId(), lane);
+      } else {
+        timers.startSingleTimer(enqueue.saleId(), new LingerOver(enqueue.saleId()), settings.maxWait());
+      }
     }
     return this;
   }
@@ -114,10 +121,9 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
     return this;
   }
 
-  /** The batches in flight took longer than {@code maxWait}: the waiting requests go now. */
-  private Behavior<Command> onWaitedTooLong(UUID saleId) {
+  private Behavior<Command> onLingerOver(UUID saleId) {
     Lane lane = lanes.get(saleId);
-    if (lane != null && !lane.waiting.isEmpty()) {
+    if (lane != null && !lane.waiting.isEmpty() && lane.inFlight < settings.maxInFlight()) {
       send(saleId, lane);
     }
     return this;
@@ -129,11 +135,7 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
     for (int i = 0; i < size; i++) {
       batch.add(lane.waiting.poll());
     }
-    if (lane.waiting.isEmpty()) {
-      timers.cancel(saleId);
-    } else {
-      timers.startSingleTimer(saleId, new WaitedTooLong(saleId), settings.maxWait());
-    }
+    timers.cancel(saleId);
     lane.inFlight++;
     batchSizes.accept(size);
     // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout.
