@@ -42,16 +42,16 @@ public final class Calls {
   private Calls() {}
 
   /**
-   * A bounded pool of keep-alive connections shared by all virtual users ({@code -DmaxConnections} per
-   * node, default 64), as nginx's upstream keepalive would hold in front of the nodes: a hundred thousand
-   * buyers must not each open a socket, and an unbounded pool runs out of file descriptors as soon as
-   * answers slow down. Spread over {@code -DbaseUrl}'s nodes; no warm-up request to an outside host.
+   * Keep-alive connections shared by all virtual users, spread over {@code -DbaseUrl}'s nodes, and no
+   * warm-up request to an outside host. Gatling's shared pool is not bounded (its per-host cap applies
+   * to per-user pools only): a buyer who finds no idle connection opens one. While the service keeps up
+   * that stays a few dozen; once answers slow down every arriving buyer opens a socket, which on one
+   * machine soon measures the client's own sockets (see README.md, "Measuring on one machine").
    */
   public static HttpProtocolBuilder protocol() {
     return http
         .baseUrls(Params.baseUrls())
         .shareConnections()
-        .maxConnectionsPerHost(Params.integer("maxConnections", 64))
         .disableWarmUp()
         .disableCaching()
         .userAgentHeader("flashsale-gatling");

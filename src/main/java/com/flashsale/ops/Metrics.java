@@ -58,7 +58,7 @@ public final class Metrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     reserveBatchSize = DistributionSummary.builder("flashsale.reserve.batch.size")
-        .description("Purchases decided together in one batch by a sale entity")
+        .description("Order commands (purchases, payment steps, cancellations) decided together in one batch by a sale entity")
         .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
         .register(registry);
     TimeGauge.builder("flashsale.projection.lag", projectionLagNanos, TimeUnit.NANOSECONDS, AtomicLong::get)
@@ -90,7 +90,7 @@ public final class Metrics implements AutoCloseable {
     purchaseCounter(outcome).increment();
   }
 
-  /** How many purchases a sale entity decided in one batch. */
+  /** How many order commands a sale entity decided in one batch. */
   public void recordReserveBatch(int size) {
     reserveBatchSize.record(size);
   }

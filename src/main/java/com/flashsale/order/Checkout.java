@@ -34,7 +34,7 @@ public final class Checkout {
   }
 
   public CompletionStage<OrderView> pay(OrderId id, String userId, String paymentToken) {
-    return sales.ask(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, replyTo))
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, replyTo))
         .thenCompose(reply -> {
           if (reply instanceof OrderDetails alreadyPaid) {
             return CompletableFuture.completedFuture(alreadyPaid.order());
@@ -44,7 +44,7 @@ public final class Checkout {
             if (outcome instanceof PaymentGateway.Approved approved) {
               return confirm(id, approved.paymentRef(), 1);
             }
-            return sales.ask(id.saleId(), replyTo -> new SaleCommand.DeclinePayment(id.orderNo(), replyTo))
+            return sales.order(id.saleId(), replyTo -> new SaleCommand.DeclinePayment(id.orderNo(), replyTo))
                 .thenApply(declined -> {
                   throw new ApiError(ErrorCode.PAYMENT_DECLINED,
                       ((PaymentGateway.Declined) outcome).reason() + "; the hold stays until " + order.expiresAt());
@@ -54,7 +54,7 @@ public final class Checkout {
   }
 
   private CompletionStage<OrderView> confirm(OrderId id, String paymentRef, int attempt) {
-    return sales.ask(id.saleId(), replyTo -> new SaleCommand.ConfirmPayment(id.orderNo(), paymentRef, replyTo))
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.ConfirmPayment(id.orderNo(), paymentRef, replyTo))
         .handle((reply, failure) -> {
           if (failure != null) {
             if (attempt < CONFIRM_ATTEMPTS) {

@@ -102,8 +102,8 @@ public final class OrderRoutes {
       return complete(Problem.response(atEdge.get()));
     }
     return Routes.completeAsync(purchasesInFlight.run(() ->
-            sales.reserve(saleId, buyer.userId(), quantity, idempotencyKey.orElse(null)))
-        .thenApply(reply -> SaleClient.expect(reply, OrderDetails.class))
+            sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, idempotencyKey.orElse(null),
+                replyTo), OrderDetails.class))
         .whenComplete((details, failure) -> {
           live.watchIfFound(saleId, failure);
           metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());
@@ -120,7 +120,7 @@ public final class OrderRoutes {
   }
 
   private Route cancel(OrderId id, Principal caller) {
-    return Routes.completeAsync(sales.ask(id.saleId(),
+    return Routes.completeAsync(sales.order(id.saleId(),
             replyTo -> new SaleCommand.CancelOrder(id.orderNo(), caller.userId(), caller.isAdmin(), replyTo),
             OrderDetails.class)
         .thenApply(details -> Json.ok(OrderJson.of(details.order()))));

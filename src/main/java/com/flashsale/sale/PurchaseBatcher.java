@@ -7,8 +7,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.flashsale.sale.SaleCommand.Reserve;
-import com.flashsale.sale.SaleCommand.ReserveBatch;
+import com.flashsale.sale.SaleCommand.OrderBatch;
+import com.flashsale.sale.SaleCommand.OrderCommand;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,10 +20,11 @@ import java.util.UUID;
 import java.util.function.IntConsumer;
 
 /**
- * This node's purchase batcher (DESIGN.md rule 3, group commit). It owns, per sale, the queue of
- * purchase requests that reached this node while that sale's previous batch was still being written,
- * and sends each queue to the sale entity as one {@link ReserveBatch}: idle, a request goes at once (a
- * batch of one); under load, requests gather while a write is in flight, up to {@code maxSize}. A slow
+ * This node's order batcher (DESIGN.md rule 3, group commit). It owns, per sale, the queue of order
+ * commands (purchases, payment steps, cancellations) that reached this node while that sale's previous
+ * batch was still being written, and sends each queue to the sale entity as one {@link OrderBatch}:
+ * idle, a command goes at once (a batch of one); under load, commands gather while a write is in
+ * flight, up to {@code maxSize}. A slow
  * write never makes it send more batches (which would each need a write of their own): requests wait
  * for it, bounded by the ask timeout and the node's bound on purchases in flight.
  * {@link SaleClient} sends it the requests; it talks to the Sale entities through sharding. The entity
@@ -33,8 +34,8 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
 
   public sealed interface Command {}
 
-  /** A purchase request for one sale; the entity answers {@code request.replyTo()}. */
-  public record Enqueue(UUID saleId, Reserve request) implements Command {}
+  /** An order command for one sale; the entity answers {@code command.replyTo()}. */
+  public record Enqueue(UUID saleId, OrderCommand command) implements Command {}
 
   private record BatchDone(UUID saleId) implements Command {}
 
@@ -56,7 +57,7 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
 
   /** One sale's requests on this node. */
   private static final class Lane {
-    final ArrayDeque<Reserve> waiting = new ArrayDeque<>();
+    final ArrayDeque<OrderCommand> waiting = new ArrayDeque<>();
     int inFlight;
   }
 
@@ -94,7 +95,7 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     Lane lane = lanes.computeIfAbsent(enqueue.saleId(), id -> new Lane());
-    lane.waiting.add(enqueue.request());
+    lane.waiting.add(enqueue.command());
     if (lane.waiting.size() >= settings.maxSize()) {
       send(enqueue.saleId(), lane);
     } else if (lane.inFlight < settings.maxInFlight() && lane.waiting.size() == 1) {
@@ -131,7 +132,7 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
 
   private void send(UUID saleId, Lane lane) {
     int size = Math.min(lane.waiting.size(), settings.maxSize());
-    List<Reserve> batch = new ArrayList<>(size);
+    List<OrderCommand> batch = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       batch.add(lane.waiting.poll());
     }
@@ -140,6 +141,6 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
     batchSizes.accept(size);
     // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout.
     getContext().ask(SaleReply.class, sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()), askTimeout,
-        replyTo -> new ReserveBatch(batch, replyTo), (reply, failure) -> new BatchDone(saleId));
+        replyTo -> new OrderBatch(batch, replyTo), (reply, failure) -> new BatchDone(saleId));
   }
 }

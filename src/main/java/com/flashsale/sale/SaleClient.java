@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * How routes on any node talk to the sale entities: an ask through cluster sharding with the
  * configured timeout (a timeout becomes 503 OVERLOADED), and rejections turned into {@link ApiError}.
- * Purchases go through this node's {@link PurchaseBatcher} unless batching is switched off.
+ * Order commands (purchases, payment steps, cancellations) go through this node's
+ * {@link PurchaseBatcher} unless batching is switched off.
  */
 public final class SaleClient {
 
@@ -39,13 +40,19 @@ public final class SaleClient {
     this(system, askTimeout, null);
   }
 
-  /** A purchase request: batched with the others for its sale on this node (DESIGN.md rule 3). */
-  public CompletionStage<SaleReply> reserve(UUID saleId, String userId, int quantity, String idempotencyKey) {
+  /** An order command: batched with the others for its sale on this node (DESIGN.md rule 3). */
+  public CompletionStage<SaleReply> order(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand.OrderCommand> command) {
     if (batcher == null) {
-      return ask(saleId, replyTo -> new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo));
+      return ask(saleId, command::apply);
     }
-    return onDispatcher(AskPattern.ask(batcher, replyTo -> new PurchaseBatcher.Enqueue(saleId,
-        new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo)), askTimeout, system.scheduler()));
+    return onDispatcher(AskPattern.ask(batcher, replyTo -> new PurchaseBatcher.Enqueue(saleId, command.apply(replyTo)),
+        askTimeout, system.scheduler()));
+  }
+
+  /** {@link #order} expecting one kind of answer; a rejection fails the stage with its {@link ApiError}. */
+  public <T extends SaleReply> CompletionStage<T> order(UUID saleId,
+      Function<ActorRef<SaleReply>, SaleCommand.OrderCommand> command, Class<T> expected) {
+    return order(saleId, command).thenApply(reply -> expect(reply, expected));
   }
 
   /**

@@ -1,8 +1,11 @@
 package com.flashsale.sale;
 
 import akka.actor.typed.ActorRef;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.flashsale.CborSerializable;
 import java.time.Instant;
+import java.util.List;
 
 /** What a sale entity can be asked. Each command that expects an answer names where it goes. */
 public sealed interface SaleCommand extends CborSerializable {
@@ -12,27 +15,40 @@ public sealed interface SaleCommand extends CborSerializable {
     ActorRef<SaleReply> replyTo();
   }
 
+  /**
+   * The commands about a buyer's order, which a node's batcher sends together in an {@link OrderBatch}
+   * (named in the wire format, since a batch holds several kinds).
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "command")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Reserve.class, name = "reserve"),
+      @JsonSubTypes.Type(value = BeginPayment.class, name = "begin-payment"),
+      @JsonSubTypes.Type(value = ConfirmPayment.class, name = "confirm-payment"),
+      @JsonSubTypes.Type(value = DeclinePayment.class, name = "decline-payment"),
+      @JsonSubTypes.Type(value = CancelOrder.class, name = "cancel-order")})
+  sealed interface OrderCommand extends WithReply {}
+
   record Create(SaleTerms terms, ActorRef<SaleReply> replyTo) implements WithReply {}
 
   /** {@code idempotencyKey} may be null. */
   record Reserve(String userId, int quantity, String idempotencyKey, ActorRef<SaleReply> replyTo)
-      implements WithReply {}
+      implements OrderCommand {}
 
-  /**
-   * Purchase requests that reached one node's batcher while the previous batch was being written
-   * (DESIGN.md rule 3): each is answered at its own {@code replyTo}; {@code replyTo} of the batch
-   * learns when the batch is done.
-   */
-  record ReserveBatch(java.util.List<Reserve> requests, ActorRef<SaleReply> replyTo) implements WithReply {}
+  record BeginPayment(long orderNo, String userId, ActorRef<SaleReply> replyTo) implements OrderCommand {}
 
-  record BeginPayment(long orderNo, String userId, ActorRef<SaleReply> replyTo) implements WithReply {}
+  record ConfirmPayment(long orderNo, String paymentRef, ActorRef<SaleReply> replyTo) implements OrderCommand {}
 
-  record ConfirmPayment(long orderNo, String paymentRef, ActorRef<SaleReply> replyTo) implements WithReply {}
-
-  record DeclinePayment(long orderNo, ActorRef<SaleReply> replyTo) implements WithReply {}
+  record DeclinePayment(long orderNo, ActorRef<SaleReply> replyTo) implements OrderCommand {}
 
   record CancelOrder(long orderNo, String userId, boolean byAdmin, ActorRef<SaleReply> replyTo)
-      implements WithReply {}
+      implements OrderCommand {}
+
+  /**
+   * Order commands that reached one node's batcher while its previous batch for the sale was being
+   * written (DESIGN.md rule 3): decided in this order, written at once, each answered at its own
+   * {@code replyTo}; {@code replyTo} of the batch learns when the batch is done.
+   */
+  record OrderBatch(List<OrderCommand> commands, ActorRef<SaleReply> replyTo) implements WithReply {}
 
   record GetOrder(long orderNo, String userId, boolean byAdmin, ActorRef<SaleReply> replyTo)
       implements WithReply {}

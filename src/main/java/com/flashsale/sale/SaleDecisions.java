@@ -4,17 +4,13 @@ import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import com.flashsale.ErrorCode;
-import com.flashsale.sale.SaleCommand.BeginPayment;
-import com.flashsale.sale.SaleCommand.CancelOrder;
 import com.flashsale.sale.SaleCommand.CancelSale;
 import com.flashsale.sale.SaleCommand.ChangeSale;
-import com.flashsale.sale.SaleCommand.ConfirmPayment;
 import com.flashsale.sale.SaleCommand.Create;
-import com.flashsale.sale.SaleCommand.DeclinePayment;
 import com.flashsale.sale.SaleCommand.GetOrder;
 import com.flashsale.sale.SaleCommand.GetOrdersOf;
-import com.flashsale.sale.SaleCommand.Reserve;
-import com.flashsale.sale.SaleCommand.ReserveBatch;
+import com.flashsale.sale.SaleCommand.OrderBatch;
+import com.flashsale.sale.SaleCommand.OrderCommand;
 import com.flashsale.sale.SaleCommand.WithReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.Rejected;
@@ -61,10 +57,10 @@ final class SaleDecisions {
     return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
   }
 
-  /** One purchase request on its own: a round of one (see {@link PurchaseRound}). */
-  ReplyEffect<SaleEvent, SaleState> reserve(SaleState state, Reserve cmd, Instant now) {
-    PurchaseRound round = new PurchaseRound(state, now);
-    PurchaseRound.Decision decision = round.decide(cmd);
+  /** One order command on its own: a round of one (see {@link OrderRound}). */
+  ReplyEffect<SaleEvent, SaleState> decide(SaleState state, OrderCommand cmd, Instant now) {
+    OrderRound round = new OrderRound(state, now, settings.paymentGrace());
+    OrderRound.Decision decision = round.decide(cmd);
     if (decision.isImmediate()) {
       return effect.reply(cmd.replyTo(), decision.now());
     }
@@ -72,21 +68,21 @@ final class SaleDecisions {
   }
 
   /**
-   * DESIGN.md rule 3, group commit: the requests are decided in arrival order; answers that need no
-   * write (rejections, orders already in the journal) go out at once, and every resulting event is
-   * persisted in ONE atomic write, after which each remaining request is answered. The batcher gets
-   * the number of requests written.
+   * DESIGN.md rule 3, group commit: the commands are decided in arrival order; answers that need no
+   * write (rejections, orders as the journal already has them) go out at once, and every resulting
+   * event is persisted in ONE atomic write, after which each remaining command is answered. The
+   * batcher gets the number of commands written.
    */
-  ReplyEffect<SaleEvent, SaleState> reserveBatch(SaleState state, ReserveBatch batch, Instant now) {
-    PurchaseRound round = new PurchaseRound(state, now);
-    List<Reserve> waiting = new ArrayList<>();
-    List<PurchaseRound.Decision> decided = new ArrayList<>();
-    for (Reserve request : batch.requests()) {
-      PurchaseRound.Decision decision = round.decide(request);
+  ReplyEffect<SaleEvent, SaleState> decideBatch(SaleState state, OrderBatch batch, Instant now) {
+    OrderRound round = new OrderRound(state, now, settings.paymentGrace());
+    List<OrderCommand> waiting = new ArrayList<>();
+    List<OrderRound.Decision> decided = new ArrayList<>();
+    for (OrderCommand command : batch.commands()) {
+      OrderRound.Decision decision = round.decide(command);
       if (decision.isImmediate()) {
-        request.replyTo().tell(decision.now());
+        command.replyTo().tell(decision.now());
       } else {
-        waiting.add(request);
+        waiting.add(command);
         decided.add(decision);
       }
     }
@@ -103,97 +99,10 @@ final class SaleDecisions {
         .thenReply(batch.replyTo(), written -> done);
   }
 
-  /** Every request of a batch gets the same rejection (the sale does not exist). */
-  ReplyEffect<SaleEvent, SaleState> rejectBatch(ReserveBatch batch, ErrorCode code, String detail) {
-    batch.requests().forEach(request -> request.replyTo().tell(new Rejected(code, detail)));
+  /** Every command of a batch gets the same rejection (the sale does not exist). */
+  ReplyEffect<SaleEvent, SaleState> rejectBatch(OrderBatch batch, ErrorCode code, String detail) {
+    batch.commands().forEach(command -> command.replyTo().tell(new Rejected(code, detail)));
     return effect.reply(batch.replyTo(), new SaleReply.BatchWritten(0));
-  }
-
-  /** The buyer is about to pay: mark the hold so expiry waits for the gateway's answer. */
-  ReplyEffect<SaleEvent, SaleState> beginPayment(SaleState state, BeginPayment cmd, Instant now) {
-    Order order = state.order(cmd.orderNo());
-    if (order == null) {
-      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
-    }
-    if (!order.userId().equals(cmd.userId())) {
-      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
-    }
-    return switch (order.status()) {
-      case CONFIRMED -> effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
-      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
-      case CANCELLED -> releasedOrderRejection(state, cmd);
-      case RESERVED -> {
-        if (order.paymentStartedAt() != null
-            && now.isBefore(SaleState.releaseDeadline(order, settings.paymentGrace()))) {
-          yield reject(cmd, ErrorCode.OVERLOADED, "A payment for this order is in progress");
-        }
-        if (!now.isBefore(order.expiresAt())) {
-          yield reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
-        }
-        yield persist(new SaleEvent.PaymentStarted(order.orderNo(), now))
-            
-            .thenReply(cmd.replyTo(), s -> new SaleReply.ReadyToPay(s.view(s.order(order.orderNo()))));
-      }
-    };
-  }
-
-  /**
-   * The gateway approved. The unit is confirmed only if the hold is still there; otherwise the caller
-   * must refund (the rejection tells it so).
-   */
-  ReplyEffect<SaleEvent, SaleState> confirmPayment(SaleState state, ConfirmPayment cmd, Instant now) {
-    Order order = state.order(cmd.orderNo());
-    if (order == null) {
-      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
-    }
-    return switch (order.status()) {
-      case RESERVED -> persist(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now))
-          
-          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
-      case CONFIRMED -> cmd.paymentRef().equals(order.paymentRef())
-          ? effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false))
-          : reject(cmd, ErrorCode.ALREADY_CONFIRMED, "The order was already paid");
-      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
-      case CANCELLED -> releasedOrderRejection(state, cmd);
-    };
-  }
-
-  /** The gateway declined: the hold stays, and expires at its own time. */
-  ReplyEffect<SaleEvent, SaleState> declinePayment(SaleState state, DeclinePayment cmd, Instant now) {
-    Order order = state.order(cmd.orderNo());
-    if (order == null) {
-      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
-    }
-    if (order.status() != OrderStatus.RESERVED || order.paymentStartedAt() == null) {
-      return effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
-    }
-    return persist(new SaleEvent.PaymentDeclined(order.orderNo(), now))
-        
-        .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
-  }
-
-  ReplyEffect<SaleEvent, SaleState> cancelOrder(SaleState state, CancelOrder cmd, Instant now) {
-    Order order = state.order(cmd.orderNo());
-    if (order == null) {
-      return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
-    }
-    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
-      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
-    }
-    return switch (order.status()) {
-      case CONFIRMED -> reject(cmd, ErrorCode.ALREADY_CONFIRMED, "A paid order cannot be cancelled");
-      case EXPIRED -> reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
-      case CANCELLED -> effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
-      case RESERVED -> persist(new SaleEvent.OrderCancelled(order.orderNo(), now))
-          
-          .thenReply(cmd.replyTo(), s -> new OrderDetails(s.view(s.order(order.orderNo())), false));
-    };
-  }
-
-  private ReplyEffect<SaleEvent, SaleState> releasedOrderRejection(SaleState state, WithReply cmd) {
-    return state.isCancelled()
-        ? reject(cmd, ErrorCode.SALE_CANCELLED, "The sale was cancelled")
-        : reject(cmd, ErrorCode.RESERVATION_EXPIRED, "The order was cancelled");
   }
 
   ReplyEffect<SaleEvent, SaleState> getOrder(SaleState state, GetOrder cmd) {

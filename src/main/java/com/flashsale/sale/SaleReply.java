@@ -17,7 +17,7 @@ public sealed interface SaleReply extends CborSerializable {
   /** The hold is marked as being paid: the caller may now charge the buyer. */
   record ReadyToPay(OrderView order) implements SaleReply {}
 
-  /** A {@link SaleCommand.ReserveBatch} was decided, and its {@code written} requests persisted. */
+  /** A {@link SaleCommand.OrderBatch} was decided, and its {@code written} commands persisted. */
   record BatchWritten(int written) implements SaleReply {}
 
   record Rejected(ErrorCode code, String detail) implements SaleReply {}

@@ -193,6 +193,11 @@ final class SaleState {
     return null;
   }
 
+  /** The numbers of the buyer's orders, oldest first. */
+  List<Long> orderNosOf(String userId) {
+    return ordersByUser.getOrDefault(userId, List.of());
+  }
+
   /** Units the buyer holds or has bought: what the per-user limit counts. */
   int unitsTakenBy(String userId) {
     int units = 0;

@@ -2,6 +2,7 @@ package com.flashsale.sale;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One sale entity under test: a fresh sale id, its clock and its {@link EventSourcedBehaviorTestKit},
@@ -96,15 +98,26 @@ final class SaleHarness {
   }
 
   Batch reserveBatch(ActorTestKit testKit, List<Request> requests) {
+    return batch(testKit, requests.stream().<Function<ActorRef<SaleReply>, SaleCommand.OrderCommand>>map(
+        request -> replyTo -> new SaleCommand.Reserve(request.userId(), request.quantity(), request.idempotencyKey(),
+            replyTo)).toList());
+  }
+
+  /** Any order commands, sent as one {@code OrderBatch}. */
+  Batch batch(ActorTestKit testKit, List<Function<ActorRef<SaleReply>, SaleCommand.OrderCommand>> commands) {
     List<TestProbe<SaleReply>> answers = new ArrayList<>();
-    List<SaleCommand.Reserve> reserves = new ArrayList<>();
-    for (Request request : requests) {
+    List<SaleCommand.OrderCommand> batch = new ArrayList<>();
+    for (var command : commands) {
       TestProbe<SaleReply> probe = testKit.createTestProbe(SaleReply.class);
       answers.add(probe);
-      reserves.add(new SaleCommand.Reserve(request.userId(), request.quantity(), request.idempotencyKey(),
-          probe.getRef()));
+      batch.add(command.apply(probe.getRef()));
     }
-    return new Batch(kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ReserveBatch(reserves, replyTo)), answers);
+    return new Batch(kit.<SaleReply>runCommand(replyTo -> new SaleCommand.OrderBatch(batch, replyTo)), answers);
+  }
+
+  /** One order command on its own. */
+  SaleReply one(Function<ActorRef<SaleReply>, SaleCommand.OrderCommand> command) {
+    return kit.<SaleReply>runCommand(command::apply).reply();
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> beginPayment(long orderNo, String userId) {

@@ -1,0 +1,311 @@
+package com.flashsale.sale;
+
+import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleCommand.BeginPayment;
+import com.flashsale.sale.SaleCommand.CancelOrder;
+import com.flashsale.sale.SaleCommand.ConfirmPayment;
+import com.flashsale.sale.SaleCommand.DeclinePayment;
+import com.flashsale.sale.SaleCommand.Reserve;
+import com.flashsale.sale.SaleCommand.WithReply;
+import com.flashsale.sale.SaleReply.OrderDetails;
+import com.flashsale.sale.SaleReply.Rejected;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides the commands of a buyer's order (reserve, begin / confirm / decline payment, cancel) in
+ * arrival order against one state, as if the events of the commands decided before had already been
+ * applied (DESIGN.md rule 3: a batch is decided one by one and written in one go). The state itself is
+ * not touched: what this round changes is kept beside it (orders made or changed, units taken and
+ * released, Idempotency-Key bindings) until the entity persists {@link #events()}. A single command is
+ * a round of one, so both paths share every rule.
+ */
+final class OrderRound {
+
+  /** What a command's answer is once the round is written. */
+  enum Answer { ORDER, NEW_ORDER, READY_TO_PAY }
+
+  /**
+   * The outcome of one command: {@code now} is an answer that needs nothing of this round's writes (a
+   * rejection, or an order as the journal already has it); otherwise the command is answered, once the
+   * round's events are written, with {@code order} as this command left it (a later command of the
+   * round may change it again).
+   */
+  record Decision(SaleReply now, Order order, Answer answer) {
+
+    static Decision answer(SaleReply reply) {
+      return new Decision(reply, null, null);
+    }
+
+    static Decision afterWrite(Order order, Answer answer) {
+      return new Decision(null, order, answer);
+    }
+
+    boolean isImmediate() {
+      return now != null;
+    }
+
+    /** The answer once the round's events are written to {@code written}. */
+    SaleReply afterWrite(SaleState written) {
+      OrderView view = written.view(order);
+      return answer == Answer.READY_TO_PAY ? new SaleReply.ReadyToPay(view)
+          : new OrderDetails(view, answer == Answer.NEW_ORDER);
+    }
+  }
+
+  private final SaleState state;
+  private final Instant now;
+  private final Duration paymentGrace;
+  private final List<SaleEvent> events = new ArrayList<>();
+  /** Orders made or changed in this round, as they will be once written. */
+  private final Map<Long, Order> changed = new HashMap<>();
+  private final Map<String, List<Long>> newOrdersByUser = new HashMap<>();
+  private final Map<String, Long> newKeys = new HashMap<>();
+  private long nextOrderNo;
+  private int unitsTaken;
+  private int unitsReleased;
+
+  OrderRound(SaleState state, Instant now, Duration paymentGrace) {
+    this.state = state;
+    this.now = now;
+    this.paymentGrace = paymentGrace;
+    this.nextOrderNo = state.nextOrderNo();
+  }
+
+  /** The events to persist, in decision order; empty when every command was answered at once. */
+  List<SaleEvent> events() {
+    return events;
+  }
+
+  Decision decide(WithReply cmd) {
+    if (cmd instanceof Reserve reserve) {
+      return reserve(reserve);
+    } else if (cmd instanceof BeginPayment begin) {
+      return beginPayment(begin);
+    } else if (cmd instanceof ConfirmPayment confirm) {
+      return confirmPayment(confirm);
+    } else if (cmd instanceof DeclinePayment decline) {
+      return declinePayment(decline);
+    } else if (cmd instanceof CancelOrder cancel) {
+      return cancelOrder(cancel);
+    }
+    throw new IllegalArgumentException("Not an order command: " + cmd.getClass().getSimpleName());
+  }
+
+  /**
+   * A purchase attempt. A retry (same Idempotency-Key, or a buyer who already holds a unit) gets the
+   * existing order back; otherwise the sale must be open, the quantity allowed, the buyer under the
+   * limit and enough units left after the commands decided before it.
+   */
+  private Decision reserve(Reserve cmd) {
+    String key = cmd.idempotencyKey();
+    if (key != null) {
+      Order prior = orderByKey(cmd.userId(), key);
+      if (prior != null) {
+        return prior.quantity() == cmd.quantity()
+            ? existing(prior)
+            : reject(ErrorCode.IDEMPOTENCY_MISMATCH,
+                "This Idempotency-Key was used for a purchase of " + prior.quantity() + " unit(s)");
+      }
+    }
+    Order hold = openHoldOf(cmd.userId());
+    if (hold != null && key != null) {
+      events.add(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), key, now));
+      newKeys.put(indexKey(cmd.userId(), key), hold.orderNo());
+      return Decision.afterWrite(hold, Answer.ORDER);
+    }
+    if (hold != null) {
+      return existing(hold);
+    }
+    Rejected closed = closedForPurchase();
+    if (closed != null) {
+      return Decision.answer(closed);
+    }
+    if (cmd.quantity() < 1 || cmd.quantity() > state.perUserLimit()) {
+      return reject(ErrorCode.VALIDATION, "quantity must be between 1 and " + state.perUserLimit());
+    }
+    if (unitsTakenBy(cmd.userId()) + cmd.quantity() > state.perUserLimit()) {
+      return reject(ErrorCode.LIMIT_REACHED, "At most " + state.perUserLimit() + " unit(s) per buyer");
+    }
+    if (state.available() - unitsTaken + unitsReleased < cmd.quantity()) {
+      return reject(ErrorCode.SOLD_OUT, "No unit available right now");
+    }
+    long orderNo = nextOrderNo++;
+    var reserved = new SaleEvent.UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), key, now,
+        now.plusSeconds(state.holdSeconds()));
+    events.add(reserved);
+    unitsTaken += cmd.quantity();
+    Order order = new Order(orderNo, cmd.userId(), cmd.quantity(), key, now, reserved.expiresAt(),
+        OrderStatus.RESERVED, null, null);
+    changed.put(orderNo, order);
+    newOrdersByUser.computeIfAbsent(cmd.userId(), u -> new ArrayList<>(1)).add(orderNo);
+    if (key != null) {
+      newKeys.put(indexKey(cmd.userId(), key), orderNo);
+    }
+    return Decision.afterWrite(order, Answer.NEW_ORDER);
+  }
+
+  /** The buyer is about to pay: mark the hold so expiry waits for the gateway's answer. */
+  private Decision beginPayment(BeginPayment cmd) {
+    Order order = order(cmd.orderNo());
+    if (order == null) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!order.userId().equals(cmd.userId())) {
+      return reject(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    }
+    return switch (order.status()) {
+      case CONFIRMED -> existing(order);
+      case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> releasedOrderRejection();
+      case RESERVED -> {
+        if (order.paymentStartedAt() != null && now.isBefore(SaleState.releaseDeadline(order, paymentGrace))) {
+          yield reject(ErrorCode.OVERLOADED, "A payment for this order is in progress");
+        }
+        if (!now.isBefore(order.expiresAt())) {
+          yield reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+        }
+        yield change(new SaleEvent.PaymentStarted(order.orderNo(), now), order.withPaymentStarted(now),
+            Answer.READY_TO_PAY);
+      }
+    };
+  }
+
+  /**
+   * The gateway approved. The unit is confirmed only if the hold is still there; otherwise the caller
+   * must refund (the rejection tells it so).
+   */
+  private Decision confirmPayment(ConfirmPayment cmd) {
+    Order order = order(cmd.orderNo());
+    if (order == null) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    return switch (order.status()) {
+      case RESERVED -> change(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now),
+          order.confirmed(cmd.paymentRef()), Answer.ORDER);
+      case CONFIRMED -> cmd.paymentRef().equals(order.paymentRef())
+          ? existing(order)
+          : reject(ErrorCode.ALREADY_CONFIRMED, "The order was already paid");
+      case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> releasedOrderRejection();
+    };
+  }
+
+  /** The gateway declined: the hold stays, and expires at its own time. */
+  private Decision declinePayment(DeclinePayment cmd) {
+    Order order = order(cmd.orderNo());
+    if (order == null) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (order.status() != OrderStatus.RESERVED || order.paymentStartedAt() == null) {
+      return existing(order);
+    }
+    return change(new SaleEvent.PaymentDeclined(order.orderNo(), now), order.withPaymentStarted(null), Answer.ORDER);
+  }
+
+  private Decision cancelOrder(CancelOrder cmd) {
+    Order order = order(cmd.orderNo());
+    if (order == null) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
+      return reject(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    }
+    return switch (order.status()) {
+      case CONFIRMED -> reject(ErrorCode.ALREADY_CONFIRMED, "A paid order cannot be cancelled");
+      case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+      case CANCELLED -> existing(order);
+      case RESERVED -> {
+        unitsReleased += order.quantity();
+        yield change(new SaleEvent.OrderCancelled(order.orderNo(), now), order.withStatus(OrderStatus.CANCELLED),
+            Answer.ORDER);
+      }
+    };
+  }
+
+  private Decision change(SaleEvent event, Order after, Answer answer) {
+    events.add(event);
+    changed.put(after.orderNo(), after);
+    return Decision.afterWrite(after, answer);
+  }
+
+  /** An order answered as it is: at once if the journal has it so, else once this round is written. */
+  private Decision existing(Order order) {
+    return changed.containsKey(order.orderNo())
+        ? Decision.afterWrite(order, Answer.ORDER)
+        : Decision.answer(new OrderDetails(state.view(order), false));
+  }
+
+  private Decision releasedOrderRejection() {
+    return state.isCancelled()
+        ? reject(ErrorCode.SALE_CANCELLED, "The sale was cancelled")
+        : reject(ErrorCode.RESERVATION_EXPIRED, "The order was cancelled");
+  }
+
+  // ---- the state as this round has changed it ----
+
+  private Order order(long orderNo) {
+    Order order = changed.get(orderNo);
+    return order != null ? order : state.order(orderNo);
+  }
+
+  private Order orderByKey(String userId, String key) {
+    Long inRound = newKeys.get(indexKey(userId, key));
+    if (inRound != null) {
+      return order(inRound);
+    }
+    Order written = state.orderByIdempotencyKey(userId, key);
+    return written == null ? null : order(written.orderNo());
+  }
+
+  private List<Order> ordersOf(String userId) {
+    List<Order> orders = new ArrayList<>();
+    for (long no : state.orderNosOf(userId)) {
+      orders.add(order(no));
+    }
+    for (long no : newOrdersByUser.getOrDefault(userId, List.of())) {
+      orders.add(order(no));
+    }
+    return orders;
+  }
+
+  private Order openHoldOf(String userId) {
+    for (Order order : ordersOf(userId)) {
+      if (order.isOpenHold()) {
+        return order;
+      }
+    }
+    return null;
+  }
+
+  private int unitsTakenBy(String userId) {
+    int units = 0;
+    for (Order order : ordersOf(userId)) {
+      if (order.status() == OrderStatus.RESERVED || order.status() == OrderStatus.CONFIRMED) {
+        units += order.quantity();
+      }
+    }
+    return units;
+  }
+
+  private Rejected closedForPurchase() {
+    return switch (state.statusAt(now)) {
+      case CANCELLED -> new Rejected(ErrorCode.SALE_CANCELLED, "The sale was cancelled");
+      case ENDED -> new Rejected(ErrorCode.SALE_ENDED, "The sale ended at " + state.endsAt());
+      case UPCOMING -> new Rejected(ErrorCode.NOT_STARTED, "The sale starts at " + state.startsAt());
+      case LIVE, SOLD_OUT -> null;
+    };
+  }
+
+  private static Decision reject(ErrorCode code, String detail) {
+    return Decision.answer(new Rejected(code, detail));
+  }
+
+  private static String indexKey(String userId, String key) {
+    return userId + '\n' + key;
+  }
+}
