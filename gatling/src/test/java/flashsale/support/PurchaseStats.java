@@ -27,6 +27,8 @@ public final class PurchaseStats {
   private final LongAdder buyersAnswered = new LongAdder();
   private final LongAdder buyersGaveUp = new LongAdder();
   private final Samples latencies = new Samples();
+  /** Answer time (epoch ms) and latency of each answer, in pairs, for {@link #driftVerdict}. */
+  private final Samples timeline = new Samples();
   private final Samples reservedAt = new Samples();
 
   /** Every purchase answer, retries included. */
@@ -39,6 +41,7 @@ public final class PurchaseStats {
     lastAnsweredAt.accumulateAndGet(answer.answeredAtMs(), Math::max);
     if (answer.responseTimeMs() >= 0) {
       latencies.add(answer.responseTimeMs());
+      timeline.addPair(answer.answeredAtMs(), answer.responseTimeMs());
     }
     if (answer.status() == 201) {
       reservedAt.add(answer.answeredAtMs());
@@ -117,6 +120,40 @@ public final class PurchaseStats {
     return Math.max(millis, 1) / 1000.0;
   }
 
+  /**
+   * Latency drift over the run: the p95 of the purchases answered in its last third against those of its
+   * first third. {@code ok} while the last is at most {@code factor} times the first, or within
+   * {@code slackMs} of it (a few milliseconds of noise are no drift); otherwise a sentence saying by how much.
+   */
+  public String driftVerdict(double factor, long slackMs) {
+    long[] pairs = timeline.inOrder();
+    if (pairs.length < 6) {
+      return "too few purchases to judge drift (" + pairs.length / 2 + ")";
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < pairs.length; i += 2) {
+      first = Math.min(first, pairs[i]);
+      last = Math.max(last, pairs[i]);
+    }
+    long third = Math.max(1, (last - first) / 3);
+    Samples early = new Samples();
+    Samples late = new Samples();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] < first + third) {
+        early.add(pairs[i + 1]);
+      } else if (pairs[i] >= last - third) {
+        late.add(pairs[i + 1]);
+      }
+    }
+    long earlyP95 = percentile(early.sorted(), 0.95);
+    long lateP95 = percentile(late.sorted(), 0.95);
+    String figures = String.format("purchase p95 %d ms in the first third of the run, %d ms in the last", earlyP95,
+        lateP95);
+    System.out.println("DRIFT " + figures);
+    return lateP95 <= Math.max(earlyP95 * factor, earlyP95 + slackMs) ? "ok" : "latency drifted: " + figures;
+  }
+
   private static double round(double value) {
     return Math.round(value * 100) / 100.0;
   }
@@ -131,6 +168,15 @@ public final class PurchaseStats {
         values = Arrays.copyOf(values, size * 2);
       }
       values[size++] = value;
+    }
+
+    synchronized void addPair(long first, long second) {
+      add(first);
+      add(second);
+    }
+
+    synchronized long[] inOrder() {
+      return Arrays.copyOf(values, size);
     }
 
     synchronized long[] sorted() {
