@@ -68,8 +68,11 @@ for mode in $MODES; do
   echo "== batching $mode: measured rush ($BUYERS buyers, $STOCK units, up to $RATE arrivals/s)"
   rush "batching $mode" "$out/rush-$mode.json" "$BUYERS" "$STOCK" > "$out/rush-$mode.log" 2>&1 \
     || { echo "the measured rush failed, see $out/rush-$mode.log" >&2; status=1; }
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^flashsale_reserve_batch_size_(count|sum|max) ' \
-    > "$out/batches-$mode.txt" || true
+  curl -s "http://127.0.0.1:$PORT/metrics" > "$out/metrics-$mode.txt" || true
+  grep -E '^flashsale_reserve_batch_size_(count|sum|max) ' "$out/metrics-$mode.txt" > "$out/batches-$mode.txt" || true
+  awk '/^jvm_memory_used_bytes\{area="heap"/ {used += $NF} /^jvm_memory_max_bytes\{area="heap"/ && $NF > 0 {max += $NF}
+    END {printf "heap used after the rush: %.0f MiB of %.0f MiB\n", used / 1048576, max / 1048576}' \
+    "$out/metrics-$mode.txt" >> "$out/batches-$mode.txt" || true
   stop_node
   rm -rf "$data"
 done
@@ -85,7 +88,7 @@ else
   cat "$out/rush-$1.json"
 fi
 for mode in $MODES; do
-  echo "batch sizes with batching $mode (the node's own meter, warm-up included):"
+  echo "batching $mode, the node's own meters (warm-up included):"
   sed 's/^/  /' "$out/batches-$mode.txt"
 done
 exit $status
