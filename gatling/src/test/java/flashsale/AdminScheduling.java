@@ -43,12 +43,7 @@ public class AdminScheduling extends Simulation {
       .during(Duration.ofSeconds(durationSeconds)).on(admin.cycle())
       .exec(ledger.leave());
 
-  private final ScenarioBuilder buying = scenario("buyers")
-      .exec(ledger.enter())
-      .exec(buyer.signIn())
-      .exec(buyer.purchase(session -> ledger.randomSale()))
-      .exec(buyer.checkout())
-      .exec(ledger.leave());
+  private final ScenarioBuilder buying = scenario("buyers").exec(buyer.visit(session -> ledger.randomSale()));
 
   {
     setUp(

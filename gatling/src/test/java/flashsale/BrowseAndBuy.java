@@ -10,7 +10,6 @@ import flashsale.support.Calls;
 import flashsale.support.Ledger;
 import flashsale.support.Params;
 import flashsale.support.PurchaseStats;
-import flashsale.support.Storefront;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
@@ -33,14 +32,7 @@ public class BrowseAndBuy extends Simulation {
   private final AdminApi admin = AdminApi.forFirstBaseUrl();
   private final Buyer buyer = new Buyer(ledger, new PurchaseStats());
 
-  private final ScenarioBuilder shoppers = scenario("shoppers")
-      .exec(ledger.enter())
-      .exec(buyer.signIn())
-      .exec(Storefront.browse(ledger))
-      .exec(buyer.purchase(session -> session.getString("saleId")))
-      .exec(buyer.checkout())
-      .exec(Buyer.myOrders())
-      .exec(ledger.leave());
+  private final ScenarioBuilder shoppers = scenario("shoppers").exec(buyer.visitBrowsingFirst());
 
   {
     setUp(Audit.after(shoppers.injectOpen(

@@ -43,12 +43,7 @@ public class FlashSaleRush extends Simulation {
   private volatile String saleId;
   private volatile Instant saleStart;
 
-  private final ScenarioBuilder rush = scenario("buyers")
-      .exec(ledger.enter())
-      .exec(buyer.signIn())
-      .exec(buyer.purchase(session -> saleId))
-      .exec(buyer.checkout())
-      .exec(ledger.leave());
+  private final ScenarioBuilder rush = scenario("buyers").exec(buyer.visit(session -> saleId));
 
   {
     setUp(Audit.after(rush.injectOpen(arrivals()), ledger, admin))

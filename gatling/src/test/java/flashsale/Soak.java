@@ -17,7 +17,6 @@ import flashsale.support.Calls;
 import flashsale.support.Ledger;
 import flashsale.support.Params;
 import flashsale.support.PurchaseStats;
-import flashsale.support.Storefront;
 import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -59,21 +58,9 @@ public class Soak extends Simulation {
       .exec(http(DRIFT).get("/health/alive").check(status().is(200),
           bodyString().transform(body -> purchases.driftVerdict(driftFactor, driftSlackMs)).is("ok")));
 
-  private final ScenarioBuilder buying = scenario("buyers")
-      .exec(ledger.enter())
-      .exec(buyer.signIn())
-      .exec(buyer.purchase(session -> ledger.randomSale()))
-      .exec(buyer.checkout())
-      .exec(ledger.leave());
+  private final ScenarioBuilder buying = scenario("buyers").exec(buyer.visit(session -> ledger.randomSale()));
 
-  private final ScenarioBuilder browsing = scenario("shoppers")
-      .exec(ledger.enter())
-      .exec(buyer.signIn())
-      .exec(Storefront.browse(ledger))
-      .exec(buyer.purchase(session -> session.getString("saleId")))
-      .exec(buyer.checkout())
-      .exec(Buyer.myOrders())
-      .exec(ledger.leave());
+  private final ScenarioBuilder browsing = scenario("shoppers").exec(buyer.visitBrowsingFirst());
 
   private final ScenarioBuilder scheduling = scenario("admins")
       .exec(ledger.enter())

@@ -30,7 +30,7 @@ import com.flashsale.product.Products;
 import com.flashsale.sale.LiveSaleRoutes;
 import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.LiveView;
-import com.flashsale.sale.PurchaseBatcher;
+import com.flashsale.sale.OrderBatcher;
 import com.flashsale.sale.Sale;
 import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleClient;
@@ -101,10 +101,10 @@ public final class FlashSaleNode {
 
     PaymentGateway gateway = new SimulatedPaymentGateway(config.getDuration("flashsale.payment.simulator-delay"));
     Duration askTimeout = config.getDuration("flashsale.ask-timeout");
-    PurchaseBatcher.Settings batching = PurchaseBatcher.Settings.fromConfig(config);
+    OrderBatcher.Settings batching = OrderBatcher.Settings.fromConfig(config);
     SaleClient sales = new SaleClient(system, askTimeout, batching.enabled()
-        ? system.systemActorOf(PurchaseBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
-            "purchase-batcher", Props.empty())
+        ? system.systemActorOf(OrderBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
+            "order-batcher", Props.empty())
         : null);
     SaleCatalog catalog = new SaleCatalog(db);
     ReadModel readModel = new ReadModel(db);

@@ -52,6 +52,32 @@ public final class Buyer {
     this.stats = stats;
   }
 
+  /**
+   * A buyer's whole visit: sign in, buy once from the sale {@code saleOf} names, then pay, cancel or walk
+   * away; counted in the ledger while it lasts (the audit waits for it).
+   */
+  public ChainBuilder visit(Function<Session, String> saleOf) {
+    return exec(ledger.enter())
+        .exec(signIn())
+        .exec(purchase(saleOf))
+        .exec(checkout())
+        .exec(ledger.leave());
+  }
+
+  /**
+   * A shopper's whole visit: sign in, browse the live sales (with a sale's live stream), buy from the sale
+   * they looked at, pay or not, then look at their orders.
+   */
+  public ChainBuilder visitBrowsingFirst() {
+    return exec(ledger.enter())
+        .exec(signIn())
+        .exec(Storefront.browse(ledger))
+        .exec(purchase(session -> session.getString("saleId")))
+        .exec(checkout())
+        .exec(myOrders())
+        .exec(ledger.leave());
+  }
+
   /** A new synthetic customer: id, token and the Idempotency-Key of its one purchase. */
   public ChainBuilder signIn() {
     return exec(session -> {

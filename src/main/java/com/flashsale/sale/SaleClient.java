@@ -17,7 +17,7 @@ import java.util.function.Function;
  * How routes on any node talk to the sale entities: an ask through cluster sharding with the
  * configured timeout (a timeout becomes 503 OVERLOADED), and rejections turned into {@link ApiError}.
  * Order commands (purchases, payment steps, cancellations) go through this node's
- * {@link PurchaseBatcher} unless batching is switched off.
+ * {@link OrderBatcher} unless batching is switched off.
  */
 public final class SaleClient {
 
@@ -25,10 +25,10 @@ public final class SaleClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final Executor dispatcher;
-  private final ActorRef<PurchaseBatcher.Command> batcher;
+  private final ActorRef<OrderBatcher.Command> batcher;
 
   /** @param batcher null sends every purchase to its entity on its own */
-  public SaleClient(ActorSystem<?> system, Duration askTimeout, ActorRef<PurchaseBatcher.Command> batcher) {
+  public SaleClient(ActorSystem<?> system, Duration askTimeout, ActorRef<OrderBatcher.Command> batcher) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
@@ -45,7 +45,7 @@ public final class SaleClient {
     if (batcher == null) {
       return ask(saleId, command::apply);
     }
-    return onDispatcher(AskPattern.ask(batcher, replyTo -> new PurchaseBatcher.Enqueue(saleId, command.apply(replyTo)),
+    return onDispatcher(AskPattern.ask(batcher, replyTo -> new OrderBatcher.Enqueue(saleId, command.apply(replyTo)),
         askTimeout, system.scheduler()));
   }
 

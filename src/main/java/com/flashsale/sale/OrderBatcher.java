@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * {@link SaleClient} sends it the requests; it talks to the Sale entities through sharding. The entity
  * answers every request itself; the batcher only hears that a batch is done, which lets the next go.
  */
-public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Command> {
+public final class OrderBatcher extends AbstractBehavior<OrderBatcher.Command> {
 
   public sealed interface Command {}
 
@@ -71,10 +71,10 @@ public final class PurchaseBatcher extends AbstractBehavior<PurchaseBatcher.Comm
   /** @param batchSizes told the size of every batch sent (the {@code flashsale_reserve_batch_size} meter) */
   public static Behavior<Command> create(Settings settings, Duration askTimeout, IntConsumer batchSizes) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new PurchaseBatcher(context, timers, settings, askTimeout, batchSizes)));
+        new OrderBatcher(context, timers, settings, askTimeout, batchSizes)));
   }
 
-  private PurchaseBatcher(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
+  private OrderBatcher(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
       Duration askTimeout, IntConsumer batchSizes) {
     super(context);
     this.timers = timers;
