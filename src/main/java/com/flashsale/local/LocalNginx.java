@@ -3,6 +3,8 @@ package com.flashsale.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,21 @@ final class LocalNginx implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("error.log").toFile()))
         .start();
+    awaitListening(process, port, directory);
     return new LocalNginx(binary, directory, port, rateLimits, process);
+  }
+
+  private static void awaitListening(Process process, int port, Path directory) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("nginx did not start listening on port " + port + "; see " + directory.resolve("error.log"));
   }
 
   int port() {

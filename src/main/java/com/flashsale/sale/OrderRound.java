@@ -163,7 +163,10 @@ final class OrderRound {
       case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
       case CANCELLED -> releasedOrderRejection();
       case RESERVED -> {
-        if (order.paymentStartedAt() != null && now.isBefore(SaleState.releaseDeadline(order, paymentGrace))) {
+        // A payment started less than the grace ago is in progress; an older one was abandoned (the node
+        // calling the gateway died), so this one takes over. Should both be approved, the second confirm is
+        // rejected and refunded (confirmPayment), so a unit is still paid once.
+        if (order.paymentStartedAt() != null && now.isBefore(order.paymentStartedAt().plus(paymentGrace))) {
           yield reject(ErrorCode.OVERLOADED, "A payment for this order is in progress");
         }
         if (!now.isBefore(order.expiresAt())) {

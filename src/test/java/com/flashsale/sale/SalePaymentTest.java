@@ -47,6 +47,22 @@ class SalePaymentTest extends SaleSpec {
   }
 
   @Test
+  void aPaymentInProgressLongerThanTheGraceCanBeStartedAgain() {
+    // Its coordinator (the node calling the gateway) died; the buyer must not wait for the hold's expiry.
+    sale.createLive(10, 1, 3_600);
+    long orderNo = sale.reserved("alice");
+    sale.beginPayment(orderNo, "alice");
+    sale.advance(SaleHarness.PAYMENT_GRACE.minusSeconds(1));
+    assertRejected(sale.beginPayment(orderNo, "alice"), ErrorCode.OVERLOADED);
+    sale.advance(Duration.ofSeconds(1));
+
+    var retry = sale.beginPayment(orderNo, "alice");
+
+    assertThat(retry.events()).containsExactly(new PaymentStarted(orderNo, sale.now()));
+    assertThat(retry.replyOfType(ReadyToPay.class).order().status()).isEqualTo(OrderStatus.RESERVED);
+  }
+
+  @Test
   void confirmingAnApprovedPaymentConfirmsTheOrder() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");

@@ -1,0 +1,198 @@
+package com.flashsale.chaos;
+
+import com.flashsale.account.Role;
+import com.flashsale.account.TokenService;
+import com.flashsale.testing.ApiClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Buyers buying one unit each through nginx, as well-behaved clients do: a 503 or 429 is retried after
+ * its Retry-After with the same Idempotency-Key (so a purchase whose answer was lost gets its order back,
+ * never a second one), and so is an I/O error. Every fifth order is paid. Paced until {@link #unleash()},
+ * then as fast as the workers go, until the sale answers SOLD_OUT.
+ */
+final class ChaosStorm {
+
+  /** One HTTP answer (or I/O error, status 0) and when it was asked and answered. */
+  record Answer(long startNanos, long endNanos, int status) {}
+
+  private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(90);
+
+  private final ApiClient api;
+  private final String saleId;
+  private final TokenService tokens;
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final LongAdder retries = new LongAdder();
+  final Map<String, String> orders = new ConcurrentHashMap<>();
+  final Set<String> paid = ConcurrentHashMap.newKeySet();
+  final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger buyers = new AtomicInteger();
+  private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
+  private final long intervalNanos;
+  private volatile boolean paced = true;
+  private volatile boolean soldOut;
+  private volatile long soldOutAt;
+  private final CountDownLatch done;
+
+  ChaosStorm(ApiClient api, String saleId, TokenService tokens, double pacedPerSecond, int workers) {
+    this.api = api;
+    this.saleId = saleId;
+    this.tokens = tokens;
+    this.intervalNanos = (long) (1e9 / pacedPerSecond);
+    this.done = new CountDownLatch(workers);
+    for (int i = 0; i < workers; i++) {
+      Thread worker = new Thread(this::work, "chaos-buyer-" + i);
+      worker.setDaemon(true);
+      worker.start();
+    }
+  }
+
+  /** From now on buyers come as fast as the workers can send them. */
+  void unleash() {
+    paced = false;
+  }
+
+  boolean soldOut() {
+    return soldOut;
+  }
+
+  long soldOutAtNanos() {
+    return soldOutAt;
+  }
+
+  boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
+    return done.await(timeout, unit);
+  }
+
+  Map<String, Long> outcomes() {
+    Map<String, Long> counts = new TreeMap<>();
+    outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+    return counts;
+  }
+
+  long retries() {
+    return retries.sum();
+  }
+
+  int buyers() {
+    return buyers.get();
+  }
+
+  private void work() {
+    try {
+      while (!soldOut) {
+        int n = buyers.incrementAndGet();
+        pace();
+        buy(n);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      unexpected.add("worker failed: " + e);
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private void pace() throws InterruptedException {
+    if (!paced) {
+      return;
+    }
+    long slot = nextSlot.accumulateAndGet(intervalNanos, (last, interval) -> Math.max(System.nanoTime(), last + interval));
+    long wait = slot - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+  }
+
+  private void buy(int n) throws InterruptedException {
+    String buyer = UUID.randomUUID().toString();
+    String token = tokens.issue(buyer, Role.CUSTOMER);
+    Map<String, String> key = Map.of("Idempotency-Key", "chaos-" + n);
+    ApiClient.Response purchase = untilAnswered("purchase",
+        () -> api.sendAsync("POST", "/api/sales/" + saleId + "/purchase", token, null, null, key).join());
+    if (purchase == null) {
+      return;
+    }
+    if (purchase.status() == 201 || purchase.status() == 200) {
+      String orderId = purchase.json().get("id").asText();
+      if (orders.putIfAbsent(orderId, buyer) != null) {
+        unexpected.add("order " + orderId + " answered to two buyers");
+      }
+      if (n % 5 == 0) {
+        pay(orderId, token);
+      }
+    } else if (purchase.status() == 409 && "SOLD_OUT".equals(purchase.code())) {
+      if (!soldOut) {
+        soldOutAt = System.nanoTime();
+        soldOut = true;
+      }
+    } else {
+      unexpected.add("purchase answered " + purchase);
+    }
+  }
+
+  private void pay(String orderId, String token) throws InterruptedException {
+    ApiClient.Response payment = untilAnswered("pay",
+        () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+    if (payment != null && payment.status() == 200 && "CONFIRMED".equals(payment.json().get("status").asText())) {
+      paid.add(orderId);
+    } else if (payment != null) {
+      unexpected.add("pay answered " + payment);
+    }
+  }
+
+  /** Sends until the answer is neither 503, 429 nor an I/O error; null (and an unexpected entry) if that takes too long. */
+  private ApiClient.Response untilAnswered(String what, Supplier<ApiClient.Response> send) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + GIVE_UP_NANOS;
+    List<String> history = new ArrayList<>();
+    while (System.nanoTime() < giveUpAt) {
+      long start = System.nanoTime();
+      ApiClient.Response response;
+      try {
+        response = send.get();
+      } catch (RuntimeException e) {
+        answers.add(new Answer(start, System.nanoTime(), 0));
+        count(what + " I/O error");
+        history.add(e.toString());
+        retries.increment();
+        TimeUnit.MILLISECONDS.sleep(200);
+        continue;
+      }
+      answers.add(new Answer(start, System.nanoTime(), response.status()));
+      if (response.status() >= 400 && !"application/problem+json".equals(response.contentType())) {
+        unexpected.add(what + " answered " + response.status() + " without problem+json: " + response.body());
+        return null;
+      }
+      String code = response.status() >= 400 ? " " + response.code() : "";
+      count(what + " " + response.status() + code);
+      if (response.status() != 503 && response.status() != 429) {
+        return response;
+      }
+      retries.increment();
+      history.add(response.status() + code);
+      String retryAfter = response.header("Retry-After");
+      TimeUnit.MILLISECONDS.sleep(retryAfter == null ? 500 : Math.min(2_000, Long.parseLong(retryAfter) * 1_000));
+    }
+    unexpected.add(what + " got no answer in 90 s: " + history);
+    return null;
+  }
+
+  private void count(String outcome) {
+    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+  }
+}

@@ -1,0 +1,198 @@
+package com.flashsale.local;
+
+import static com.flashsale.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.flashsale.testing.ApiClient;
+import com.flashsale.testing.ApiClient.Response;
+import com.flashsale.testing.FlashSaleFixture;
+import com.flashsale.testing.SseClients;
+import com.flashsale.testing.TestNodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nginx/nginx.conf, run by the real nginx binary in front of a real node (and, for what only a
+ * misbehaving node shows, raw sockets): proxying, SSE unbuffered, the per-IP limit, nginx's own errors as
+ * problem+json, and no resend of a POST a node may have received.
+ */
+class NginxTest {
+
+  static FlashSaleFixture app;
+  static Path nginxBinary;
+  static Path directory;
+  static LocalNginx nginx;
+  static ApiClient viaNginx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    nginxBinary = LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"))
+        .orElseThrow(() -> new AssertionError("nginx is not installed (apt-get install nginx-light); see README"));
+    app = FlashSaleFixture.start("nginx", Map.of("flashsale.live-view.sse.heartbeat", "300ms"));
+    directory = Files.createTempDirectory("nginx-test");
+    nginx = LocalNginx.start(nginxBinary, directory.resolve("limited"), TestNodes.freePort(), true,
+        List.of(app.node.httpPort()));
+    viaNginx = ApiClient.forPort(nginx.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    nginx.close();
+    app.close();
+  }
+
+  private static void assertProblem(Response response, int status, String code) {
+    assertThat(response.status()).as("status of %s", response).isEqualTo(status);
+    assertThat(response.contentType()).as("content type of %s", response).isEqualTo("application/problem+json");
+    assertThat(response.code()).as("code of %s", response).isEqualTo(code);
+    assertThat(response.json().get("status").asInt()).isEqualTo(status);
+  }
+
+  @Test
+  void passesRequestsAndTheNodesOwnProblemsThrough() {
+    Response sales = viaNginx.get("/api/sales", null);
+    assertThat(sales.status()).isEqualTo(200);
+    assertThat(sales.json().has("items")).isTrue();
+
+    Response unknown = viaNginx.get("/api/sales/not-a-uuid", null);
+    assertProblem(unknown, 400, "VALIDATION");
+  }
+
+  @Test
+  void streamsServerSentEventsAsTheNodeWritesThem() {
+    String saleId = app.createSaleId(Map.of("stock", 3));
+    try (SseClients clients = SseClients.of(nginx.port(), "/api/sales/" + saleId + "/events", true)) {
+      SseClients.Stream stream = clients.connect(1).get(0);
+      // Events and heartbeats (a few bytes each) arrive while the response goes on.
+      eventually(Duration.ofSeconds(5), () -> {
+        assertThat(stream.eventCount()).isPositive();
+        assertThat(stream.heartbeats()).isGreaterThanOrEqualTo(3);
+      });
+      assertThat(stream.contentType()).startsWith("text/event-stream");
+    }
+  }
+
+  @Test
+  void answersABodyOverTheLimitWith413Problem() {
+    Response response = viaNginx.send("POST", "/api/auth/login", null, "application/json", new byte[70_000], Map.of());
+    assertProblem(response, 413, "VALIDATION");
+  }
+
+  @Test
+  void answersAClientOverItsRateWith429ProblemAndRetryAfter() {
+    List<CompletableFuture<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      burst.add(viaNginx.sendAsync("GET", "/health/alive", null, null, null, Map.of()));
+    }
+    List<Response> answers = burst.stream().map(CompletableFuture::join).toList();
+    List<Response> limited = answers.stream().filter(r -> r.status() == 429).toList();
+    assertThat(limited).isNotEmpty();
+    assertProblem(limited.get(0), 429, "RATE_LIMITED");
+    assertThat(limited.get(0).header("Retry-After")).isEqualTo("1");
+    assertThat(answers).allMatch(r -> r.status() == 200 || r.status() == 429);
+  }
+
+  @Test
+  void answersNoReachableNodeWith503ProblemAndRetryAfter() throws Exception {
+    try (LocalNginx noNode = LocalNginx.start(nginxBinary, directory.resolve("dead"), TestNodes.freePort(), true,
+        List.of(TestNodes.freePort()))) {
+      Response response = ApiClient.forPort(noNode.port()).get("/api/sales", null);
+      assertProblem(response, 503, "OVERLOADED");
+      assertThat(response.header("Retry-After")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void resendsOnlyIdempotentRequestsToAnotherNode() throws Exception {
+    try (StubNode hangsUp = new StubNode(false); StubNode answers = new StubNode(true);
+        LocalNginx twoNodes = LocalNginx.start(nginxBinary, directory.resolve("two"), TestNodes.freePort(), true,
+            List.of(hangsUp.port(), answers.port()))) {
+      ApiClient client = ApiClient.forPort(twoNodes.port());
+      int rounds = 5;
+      int postsAnswered503 = 0;
+      for (int i = 0; i < rounds; i++) {
+        Response post = client.post("/api/sales/x/purchase", null, null);
+        if (post.status() == 503) {
+          assertProblem(post, 503, "OVERLOADED");
+          postsAnswered503++;
+        } else {
+          assertThat(post.status()).isEqualTo(200);
+        }
+        assertThat(client.get("/api/sales", null).status()).isEqualTo(200);
+        // nginx skips a node that failed for fail_timeout (2 s); past it, both nodes get requests again.
+        Thread.sleep(2_100);
+      }
+      assertThat(hangsUp.posts.get()).as("POSTs that reached the node that hangs up").isPositive();
+      // Every POST reached exactly one node: one the node hung up on was answered 503, never resent.
+      assertThat(hangsUp.posts.get() + answers.posts.get()).isEqualTo(rounds);
+      assertThat(postsAnswered503).isEqualTo(hangsUp.posts.get());
+      // Every GET was answered 200, by the other node when the first hung up.
+      assertThat(answers.gets.get()).isEqualTo(rounds);
+    }
+  }
+
+  /** A node stand-in on a raw socket: reads a request, then answers 200 or hangs up without answering. */
+  static final class StubNode implements AutoCloseable {
+    final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger posts = new AtomicInteger();
+    private final ServerSocket server;
+
+    StubNode(boolean answers) throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread thread = new Thread(() -> serve(answers), "stub-node");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void serve(boolean answers) {
+      while (!server.isClosed()) {
+        try (Socket socket = server.accept()) {
+          String head = readHead(socket.getInputStream());
+          (head.startsWith("POST") ? posts : gets).incrementAndGet();
+          if (answers) {
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+          }
+        } catch (IOException closed) {
+          // the test is over, or nginx went away
+        }
+      }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+}
