@@ -1,14 +1,18 @@
 package com.flashsale.local;
 
-import com.flashsale.FlashSaleNode;
 import com.flashsale.NodeConfig;
 import com.flashsale.storage.EmbeddedPostgres;
 import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,12 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flashsale local}: everything needed to try FlashSale on one machine with one command: an
- * embedded PostgreSQL (data kept under {@code ./data}) unless FLASHSALE_DB_URL is set, a node, and
- * demo data (an admin, a product, a sale going live a minute later). Ctrl-C stops it all.
+ * {@code flashsale local}: FlashSale on one machine with one command: an embedded PostgreSQL (data kept
+ * under {@code ./data}) unless FLASHSALE_DB_URL is set, N node processes on loopback, nginx in front of
+ * them when it is installed (else node 1 serves the entry port), and demo data (an admin, a product, a sale
+ * going live a minute later). Ctrl-C stops it all; the subcommands operate a running one.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run FlashSale locally: embedded PostgreSQL, a node and demo data.")
+    description = "Run FlashSale locally: embedded PostgreSQL, N nodes behind nginx, demo data.",
+    subcommands = {LocalControlCommands.AddNode.class, LocalControlCommands.StartNode.class,
+        LocalControlCommands.StopNode.class, LocalControlCommands.KillNode.class, LocalControlCommands.Status.class})
 public final class LocalCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
@@ -30,66 +37,116 @@ public final class LocalCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--nodes", defaultValue = "1", description = "Number of nodes (default ${DEFAULT-VALUE}).")
+  @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE}).")
   int nodes;
 
   @Option(names = "--data", defaultValue = "data", description = "Data directory (default ./${DEFAULT-VALUE}).")
   Path dataDirectory;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080",
+      description = "Entry port: nginx, or node 1 without nginx (default ${DEFAULT-VALUE}). Node I serves HTTP on this + I.")
   int httpPort;
 
+  @Option(names = "--cluster-port", defaultValue = "25520",
+      description = "Node I's cluster (Akka remoting) port is this + I (default ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--management-port", defaultValue = "8558",
+      description = "Node I's Akka Management port (/cluster/members) is this + I (default ${DEFAULT-VALUE}).")
+  int managementPort;
+
   @Option(names = "--db-port", defaultValue = "54329",
-      description = "Port of the embedded PostgreSQL (default ${DEFAULT-VALUE}).")
+      description = "Port of the embedded PostgreSQL, 0 for any free one (default ${DEFAULT-VALUE}).")
   int dbPort;
 
   @Override
   public Integer call() throws Exception {
-    if (nodes != 1) {
-      spec.commandLine().getErr().println("flashsale local: only --nodes 1 is supported so far");
+    PrintWriter err = spec.commandLine().getErr();
+    if (nodes < 1 || nodes > 9) {
+      err.println("flashsale local: --nodes must be 1 to 9");
       return 2;
     }
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("flashsale.http.port", httpPort);
-    EmbeddedPostgres postgres = null;
-    if (System.getenv("FLASHSALE_DB_URL") == null) {
-      postgres = EmbeddedPostgres.start(dataDirectory.resolve("postgres").toAbsolutePath(), dbPort);
-      overrides.put("flashsale.db.url", postgres.createDatabase("flashsale"));
-      overrides.put("flashsale.db.user", EmbeddedPostgres.USER);
-      overrides.put("flashsale.db.password", EmbeddedPostgres.PASSWORD);
+    Config config = NodeConfig.load(Map.of(), System.getenv("FLASHSALE_SEED_NODES"));
+    Files.createDirectories(dataDirectory);
+    Optional<Path> nginxBinary = LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"));
+    LocalPorts ports = new LocalPorts(httpPort, clusterPort, managementPort, nginxBinary.isPresent());
+
+    Resources resources = new Resources();
+    Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "flashsale-local-shutdown"));
+    try {
+      Map<String, String> nodeEnv = new HashMap<>(System.getenv());
+      String dbDescription = "FLASHSALE_DB_URL";
+      if (System.getenv("FLASHSALE_DB_URL") == null) {
+        resources.postgres = EmbeddedPostgres.start(dataDirectory.resolve("postgres").toAbsolutePath(), dbPort);
+        nodeEnv.put("FLASHSALE_DB_URL", resources.postgres.createDatabase("flashsale"));
+        nodeEnv.put("FLASHSALE_DB_USER", EmbeddedPostgres.USER);
+        nodeEnv.put("FLASHSALE_DB_PASSWORD", EmbeddedPostgres.PASSWORD);
+        dbDescription = resources.postgres.jdbcUrl("flashsale") + " (data in " + dataDirectory + ")";
+      }
+      if (nginxBinary.isPresent()) {
+        resources.nginx = LocalNginx.start(nginxBinary.get(), dataDirectory.resolve("nginx").toAbsolutePath(),
+            httpPort, config.getBoolean("flashsale.rate-limits.enabled"), List.of());
+      } else {
+        log.warn("nginx is not installed (apt-get install nginx-light): node 1 serves port {} itself", httpPort);
+      }
+      resources.cluster = new LocalCluster(ports, nodeEnv, dataDirectory.resolve("logs"), resources.nginx);
+      resources.cluster.startInitial(nodes);
+      resources.control = ControlServer.start(resources.cluster, dataDirectory);
+
+      String baseUrl = "http://127.0.0.1:" + httpPort;
+      String adminEmail = config.getString("flashsale.admin.email");
+      DemoData.Demo demo = new DemoData(baseUrl).create(adminEmail, config.getString("flashsale.admin.password"));
+      log.info("""
+
+          FlashSale is running: {} node(s){}.
+            API            {}/api/sales
+            Demo sale      {}/api/sales/{} (goes live at {})
+            Health         {}/health/ready
+            Cluster        http://127.0.0.1:{}/cluster/members
+            Admin login    {} (password from FLASHSALE_ADMIN_PASSWORD, default in the README)
+            PostgreSQL     {}
+          Node logs in {}; `flashsale local status|add-node|stop-node I|kill-node I|start-node I` operate it.
+          Press Ctrl-C to stop.""",
+          nodes, nginxBinary.isPresent() ? " behind nginx" : "", baseUrl, baseUrl, demo.saleId(), demo.startsAt(),
+          baseUrl, ports.management(1), adminEmail, dbDescription, dataDirectory.resolve("logs"));
+    } catch (IOException | RuntimeException e) {
+      err.println("flashsale local: " + e.getMessage());
+      resources.close();
+      return 1;
     }
-    Config config = NodeConfig.load(overrides, System.getenv("FLASHSALE_SEED_NODES"));
-    FlashSaleNode.Running node = FlashSaleNode.start(config, Clock.systemUTC());
-    EmbeddedPostgres database = postgres;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      closeQuietly(database);
-    }, "flashsale-local-shutdown"));
-
-    String baseUrl = "http://127.0.0.1:" + node.httpPort();
-    String adminEmail = config.getString("flashsale.admin.email");
-    DemoData.Demo demo = new DemoData(baseUrl).create(adminEmail, config.getString("flashsale.admin.password"));
-    log.info("""
-
-        FlashSale is running.
-          API            {}/api/sales
-          Demo sale      {}/api/sales/{} (goes live at {})
-          Health         {}/health/ready
-          Admin login    {} (password from FLASHSALE_ADMIN_PASSWORD, default in the README)
-          PostgreSQL     {}
-        Press Ctrl-C to stop.""",
-        baseUrl, baseUrl, demo.saleId(), demo.startsAt(), baseUrl, adminEmail,
-        database != null ? database.jdbcUrl("flashsale") + " (data in " + dataDirectory + ")" : "FLASHSALE_DB_URL");
-    node.system().getWhenTerminated().toCompletableFuture().join();
+    new CountDownLatch(1).await();
     return 0;
   }
 
-  private static void closeQuietly(EmbeddedPostgres database) {
-    if (database != null) {
+  /** Everything a local run started, stopped in reverse order (on Ctrl-C or a failed start). */
+  private static final class Resources {
+    EmbeddedPostgres postgres;
+    LocalNginx nginx;
+    LocalCluster cluster;
+    ControlServer control;
+    private boolean closed;
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
       try {
-        database.close();
-      } catch (Exception e) {
-        log.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.toString());
+        if (control != null) {
+          control.close();
+        }
+        if (cluster != null) {
+          cluster.close();
+        } else if (nginx != null) {
+          nginx.close();
+        }
+        if (postgres != null) {
+          postgres.close();
+        }
+      } catch (IOException e) {
+        log.warn("Could not stop everything cleanly: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -32,7 +32,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         .setServerConfig("fsync", "on");
     if (dataDirectory != null) {
       Files.createDirectories(dataDirectory);
-      builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      // A kept server is closed by its owner, after the nodes using it have stopped (not by a JVM hook racing them).
+      builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false).setRegisterShutdownHook(false);
     }
     if (port > 0) {
       builder.setPort(port);

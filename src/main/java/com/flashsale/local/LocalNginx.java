@@ -1,0 +1,156 @@
+package com.flashsale.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The nginx of a local cluster: the repository's {@code nginx/nginx.conf} (packaged in the jar) with
+ * this run's entry port, node list and file paths, run by the distribution's nginx binary. Routing a
+ * new node list rewrites the file and reloads nginx gracefully (requests in flight finish on the old
+ * workers).
+ */
+final class LocalNginx implements AutoCloseable {
+
+  static final String TEMPLATE = "/nginx/nginx.conf";
+  private static final String NODES_BEGIN = "# FLASHSALE-NODES-BEGIN";
+  private static final String NODES_END = "# FLASHSALE-NODES-END";
+  private static final String LIMIT_BEGIN = "# FLASHSALE-LIMIT-BEGIN";
+  private static final String LIMIT_END = "# FLASHSALE-LIMIT-END";
+
+  private final Path binary;
+  private final Path directory;
+  private final int port;
+  private final boolean rateLimits;
+  private final Process process;
+
+  private LocalNginx(Path binary, Path directory, int port, boolean rateLimits, Process process) {
+    this.binary = binary;
+    this.directory = directory;
+    this.port = port;
+    this.rateLimits = rateLimits;
+    this.process = process;
+  }
+
+  /** The nginx binary: FLASHSALE_NGINX, else {@code nginx} on the PATH or in /usr/sbin. */
+  static Optional<Path> find(String configured, String path) {
+    if (configured != null && !configured.isBlank()) {
+      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
+    }
+    List<String> directories = new ArrayList<>(List.of((path == null ? "" : path).split(":")));
+    directories.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"));
+    return directories.stream().filter(d -> !d.isBlank()).map(d -> Path.of(d, "nginx"))
+        .filter(Files::isExecutable).findFirst();
+  }
+
+  /** Starts nginx on loopback {@code port} in front of the nodes listening on {@code nodePorts}. */
+  static LocalNginx start(Path binary, Path directory, int port, boolean rateLimits, List<Integer> nodePorts)
+      throws IOException, InterruptedException {
+    Files.createDirectories(directory.resolve("tmp"));
+    Path config = directory.resolve("nginx.conf");
+    Files.writeString(config, render(template(), directory, port, rateLimits, nodePorts));
+    checkConfig(binary, directory);
+    Process process = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
+        "-e", directory.resolve("error.log").toString(), "-g", "daemon off;")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("error.log").toFile()))
+        .start();
+    return new LocalNginx(binary, directory, port, rateLimits, process);
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Sends requests to exactly these nodes from now on (graceful reload). */
+  synchronized void route(List<Integer> nodePorts) throws IOException, InterruptedException {
+    Files.writeString(directory.resolve("nginx.conf"), render(template(), directory, port, rateLimits, nodePorts));
+    checkConfig(binary, directory);
+    run(binary.toString(), "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
+        "-e", directory.resolve("error.log").toString(), "-s", "reload");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * The local configuration: the template with its upstream replaced by {@code nodePorts} on loopback,
+   * listening on {@code port} (loopback only), its pid, log and temporary files under {@code directory}, and
+   * with {@code rateLimits} off the per-IP limit disabled (nginx does not count requests whose key is empty).
+   */
+  static String render(String template, Path directory, int port, boolean rateLimits, List<Integer> nodePorts) {
+    StringBuilder upstream = new StringBuilder("upstream flashsale_nodes {\n    least_conn;\n");
+    for (int nodePort : nodePorts) {
+      upstream.append("    server 127.0.0.1:").append(nodePort).append(" max_fails=1 fail_timeout=2s;\n");
+    }
+    if (nodePorts.isEmpty()) {
+      // nginx needs a server in an upstream: one that is down makes every request a 503 problem.
+      upstream.append("    server 127.0.0.1:").append(port).append(" down;\n");
+    }
+    upstream.append("    keepalive 64;\n    keepalive_requests 100000;\n    keepalive_timeout 50s;\n  }\n");
+    String limit = "limit_req_zone " + (rateLimits ? "$binary_remote_addr" : "\"\"")
+        + " zone=per_client_ip:10m rate=100r/s;\n";
+    String d = directory.toAbsolutePath().toString();
+    String paths = "  client_body_temp_path " + d + "/tmp/body;\n  proxy_temp_path " + d + "/tmp/proxy;\n"
+        + "  fastcgi_temp_path " + d + "/tmp/fastcgi;\n  uwsgi_temp_path " + d + "/tmp/uwsgi;\n"
+        + "  scgi_temp_path " + d + "/tmp/scgi;\n";
+    String rendered = replaceBlock(replaceBlock(template, NODES_BEGIN, NODES_END, upstream.toString()),
+        LIMIT_BEGIN, LIMIT_END, limit);
+    rendered = requireReplace(rendered, "listen 8080 ", "listen 127.0.0.1:" + port + " ");
+    rendered = requireReplace(rendered, "http {\n", "http {\n" + paths);
+    return "pid " + d + "/nginx.pid;\nerror_log " + d + "/error.log warn;\n" + rendered;
+  }
+
+  private static String replaceBlock(String text, String begin, String end, String replacement) {
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalStateException("nginx.conf lacks the " + begin + " / " + end + " markers");
+    }
+    int lineEnd = text.indexOf('\n', to);
+    return text.substring(0, from) + replacement + text.substring(lineEnd + 1);
+  }
+
+  private static String requireReplace(String text, String target, String replacement) {
+    if (!text.contains(target)) {
+      throw new IllegalStateException("nginx.conf lacks '" + target.strip() + "'");
+    }
+    return text.replace(target, replacement);
+  }
+
+  static String template() {
+    try (InputStream in = LocalNginx.class.getResourceAsStream(TEMPLATE)) {
+      if (in == null) {
+        throw new IllegalStateException(TEMPLATE + " is not on the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void checkConfig(Path binary, Path directory) throws IOException, InterruptedException {
+    run(binary.toString(), "-t", "-q", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
+        "-e", directory.resolve("error.log").toString());
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+    }
+  }
+}
