@@ -7,6 +7,8 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml ./
 COPY src ./src
+# The pom packages nginx/nginx.conf into the jar too (the template of `flashsale.jar local`'s nginx).
+COPY nginx ./nginx
 # The README's build command; the cache mount keeps ~/.m2 between builds (BuildKit, the default builder).
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 
