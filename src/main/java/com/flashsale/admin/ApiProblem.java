@@ -20,12 +20,12 @@ record ApiProblem(int status, String title, String detail, String code, List<Str
     } catch (IOException notJson) {
       return Optional.empty();
     }
-    if (json == null || !json.isObject() || !json.path("code").isTextual()) {
+    if (json == null || !json.isObject() || !json.at("/code").isTextual()) {
       return Optional.empty();
     }
     List<String> fieldErrors = new ArrayList<>();
-    for (JsonNode error : json.path("errors")) {
-      fieldErrors.add(error.path("field").asText("?") + ": " + error.path("message").asText(""));
+    for (JsonNode error : json.at("/errors")) {
+      fieldErrors.add(error.at("/field").asText("?") + ": " + error.at("/message").asText(""));
     }
     return Optional.of(new ApiProblem(status, text(json, "title"), text(json, "detail"), json.get("code").asText(),
         fieldErrors));

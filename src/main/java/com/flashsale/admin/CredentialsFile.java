@@ -49,11 +49,11 @@ final class CredentialsFile {
     }
     try {
       JsonNode saved = JsonText.parse(Files.readString(path, StandardCharsets.UTF_8));
-      String token = saved.path("token").asText("");
+      String token = saved.at("/token").asText("");
       if (token.isEmpty()) {
         throw new IllegalArgumentException("no token");
       }
-      return Optional.of(new Credentials(ArgumentTypes.parseUrl(saved.path("url").asText("")), token));
+      return Optional.of(new Credentials(ArgumentTypes.parseUrl(saved.at("/url").asText("")), token));
     } catch (IOException | IllegalArgumentException | TypeConversionException e) {
       return Optional.empty(); // unreadable counts as not logged in; the next login replaces it
     }

@@ -28,14 +28,14 @@ final class LoginCommand extends ApiCommand {
     String secret = password();
     AdminClient client = anonymous();
     JsonNode session = client.post("/api/auth/login", Map.of("email", email, "password", secret));
-    String role = session.path("user").path("role").asText("");
+    String role = session.at("/user/role").asText("");
     if (!role.equals("admin")) {
       throw new AdminFailure(email + " is not an admin (role " + (role.isEmpty() ? "unknown" : role)
           + "); nothing saved");
     }
     CredentialsFile file = credentials();
-    file.write(new CredentialsFile.Credentials(client.server(), session.path("token").asText()));
-    out().println("Logged in to " + client.server() + " as " + session.path("user").path("email").asText(email)
+    file.write(new CredentialsFile.Credentials(client.server(), session.at("/token").asText()));
+    out().println("Logged in to " + client.server() + " as " + session.at("/user/email").asText(email)
         + " (admin); token saved in " + file.path());
     if (admin().env("FLASHSALE_TOKEN") != null) {
       out().println("Note: FLASHSALE_TOKEN is set and is used instead of the saved token.");

@@ -14,7 +14,7 @@ final class Views {
 
   static String products(JsonNode list) {
     Table table = Table.columns("id", "name", "price", "description");
-    for (JsonNode product : list.path("items")) {
+    for (JsonNode product : list.at("/items")) {
       table.row(text(product, "id"), text(product, "name"), text(product, "price"),
           shorten(text(product, "description")));
     }
@@ -33,8 +33,8 @@ final class Views {
 
   static String sales(JsonNode page) {
     Table table = Table.columns("id", "product", "status", "price", "stock", "available", "starts at", "ends at");
-    for (JsonNode sale : page.path("items")) {
-      table.row(text(sale, "id"), text(sale.path("product"), "name"), text(sale, "status"), text(sale, "price"),
+    for (JsonNode sale : page.at("/items")) {
+      table.row(text(sale, "id"), text(sale.at("/product"), "name"), text(sale, "status"), text(sale, "price"),
           text(sale, "stock"), text(sale, "available"), text(sale, "startsAt"), text(sale, "endsAt"));
     }
     String rendered = table.isEmpty() ? "No sales." + System.lineSeparator() : table.render();
@@ -43,7 +43,7 @@ final class Views {
   }
 
   static String sale(JsonNode sale) {
-    JsonNode product = sale.path("product");
+    JsonNode product = sale.at("/product");
     return Table.fields()
         .row("id", text(sale, "id"))
         .row("product", text(product, "name") == null ? text(product, "id")

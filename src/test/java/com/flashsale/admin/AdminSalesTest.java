@@ -165,9 +165,11 @@ class AdminSalesTest {
       assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(upcoming).contains("UPCOMING"));
       assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith(live));
     });
-    JsonNode page = cli.admin("sales", "list", "--status", "live", "--json").succeeded().json();
-    assertThat(page.get("items").findValuesAsText("id")).contains(live).doesNotContain(upcoming);
-    assertThat(page.has("next")).isTrue();
+    eventually(READ_MODEL, () -> {
+      JsonNode page = cli.admin("sales", "list", "--status", "live", "--json").succeeded().json();
+      assertThat(page.get("items").findValuesAsText("id")).contains(live).doesNotContain(upcoming);
+      assertThat(page.has("next")).isTrue();
+    });
   }
 
   @Test
