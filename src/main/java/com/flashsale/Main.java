@@ -1,5 +1,6 @@
 package com.flashsale;
 
+import com.flashsale.admin.AdminCommand;
 import com.flashsale.local.LocalCommand;
 import java.time.Clock;
 import java.util.Map;
@@ -9,10 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The one executable: {@code node} starts a cluster node, {@code local} a whole local setup. */
+/**
+ * The one executable: {@code node} starts a cluster node, {@code local} a whole local setup, {@code admin}
+ * administers a running one through its HTTP API.
+ */
 @Command(name = "flashsale", mixinStandardHelpOptions = true, version = "flashsale 0.1.0",
     description = "Flash sales on an Akka cluster.",
-    subcommands = {Main.NodeCommand.class, LocalCommand.class})
+    subcommands = {Main.NodeCommand.class, LocalCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

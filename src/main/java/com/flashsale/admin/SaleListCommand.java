@@ -1,0 +1,47 @@
+package com.flashsale.admin;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code admin sales list}: one page of the public sale list (the read model, so a moment behind). */
+@Command(name = "list",
+    description = {"List sales: GET /api/sales (public, no login needed).",
+        "By start time, a page at a time; under a full page it prints the --after",
+        "cursor of the next one."})
+final class SaleListCommand extends ApiCommand {
+
+  @Mixin
+  Output output;
+
+  @Option(names = "--status", paramLabel = "STATUS", converter = ArgumentTypes.SaleFilter.class,
+      description = "upcoming, live or ended (default: all).")
+  String status;
+
+  @Option(names = "--limit", paramLabel = "N", converter = ArgumentTypes.Units.class,
+      description = "Sales per page, 1 to 500 (default: the API's 100).")
+  Integer limit;
+
+  @Option(names = "--after", paramLabel = "CURSOR", description = "The page after this cursor.")
+  String after;
+
+  @Override
+  protected void run() {
+    List<String> query = new ArrayList<>();
+    if (status != null) {
+      query.add("status=" + status);
+    }
+    if (limit != null) {
+      query.add("limit=" + limit);
+    }
+    if (after != null) {
+      query.add("after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+    }
+    String path = "/api/sales" + (query.isEmpty() ? "" : "?" + String.join("&", query));
+    output.show(out(), anonymous().get(path), Views::sales);
+  }
+}

@@ -1,0 +1,18 @@
+package com.flashsale.admin;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code admin sales}: the sale commands, each one API call; without one it is a usage error. */
+@Command(name = "sales",
+    description = {"Flash sales: list, create (alias schedule), move, add-stock, cancel, stats.",
+        "Each is one API call, named below. `schedule` is another name for `create`",
+        "(a new sale always has its start and end); `move` changes the start and/or",
+        "end of an existing sale."},
+    subcommands = {SaleListCommand.class, SaleCreateCommand.class, SaleMoveCommand.class, SaleAddStockCommand.class,
+        SaleCancelCommand.class, SaleStatsCommand.class})
+final class SalesCommand {
+
+  @Mixin
+  HelpOption help;
+}

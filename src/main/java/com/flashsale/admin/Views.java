@@ -1,0 +1,83 @@
+package com.flashsale.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What the tables show of the API's answers (API.md shapes): products, sales and a sale's stats. With
+ * {@code --json} the answer is printed as it came instead.
+ */
+final class Views {
+
+  private static final int DESCRIPTION_WIDTH = 40;
+
+  private Views() {}
+
+  static String products(JsonNode list) {
+    Table table = Table.columns("id", "name", "price", "description");
+    for (JsonNode product : list.at("/items")) {
+      table.row(text(product, "id"), text(product, "name"), text(product, "price"),
+          shorten(text(product, "description")));
+    }
+    return table.isEmpty() ? "No products." + System.lineSeparator() : table.render();
+  }
+
+  static String product(JsonNode product) {
+    return Table.fields()
+        .row("id", text(product, "id"))
+        .row("name", text(product, "name"))
+        .row("description", text(product, "description"))
+        .row("image url", text(product, "imageUrl"))
+        .row("price", text(product, "price"))
+        .render();
+  }
+
+  static String sales(JsonNode page) {
+    Table table = Table.columns("id", "product", "status", "price", "stock", "available", "starts at", "ends at");
+    for (JsonNode sale : page.at("/items")) {
+      table.row(text(sale, "id"), text(sale.at("/product"), "name"), text(sale, "status"), text(sale, "price"),
+          text(sale, "stock"), text(sale, "available"), text(sale, "startsAt"), text(sale, "endsAt"));
+    }
+    String rendered = table.isEmpty() ? "No sales." + System.lineSeparator() : table.render();
+    String next = text(page, "next");
+    return next == null ? rendered : rendered + "More: add --after " + next + System.lineSeparator();
+  }
+
+  static String sale(JsonNode sale) {
+    JsonNode product = sale.at("/product");
+    return Table.fields()
+        .row("id", text(sale, "id"))
+        .row("product", text(product, "name") == null ? text(product, "id")
+            : text(product, "name") + " (" + text(product, "id") + ")")
+        .row("status", text(sale, "status"))
+        .row("price", text(sale, "price"))
+        .row("stock", text(sale, "stock"))
+        .row("available", text(sale, "available"))
+        .row("starts at", text(sale, "startsAt"))
+        .row("ends at", text(sale, "endsAt"))
+        .row("per-user limit", text(sale, "perUserLimit"))
+        .row("hold seconds", text(sale, "holdSeconds"))
+        .render();
+  }
+
+  static String stats(JsonNode stats) {
+    Table table = Table.fields();
+    for (String field : new String[] {"stock", "available", "reserved", "confirmed", "released"}) {
+      table.row(field, text(stats, field));
+    }
+    return table.render();
+  }
+
+  /** A field as text, or null when absent or JSON null. */
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isMissingNode() || value.isNull() ? null : value.asText();
+  }
+
+  private static String shorten(String text) {
+    if (text == null) {
+      return null;
+    }
+    String oneLine = text.replaceAll("\\s+", " ").strip();
+    return oneLine.length() <= DESCRIPTION_WIDTH ? oneLine : oneLine.substring(0, DESCRIPTION_WIDTH - 3) + "...";
+  }
+}

@@ -1,0 +1,241 @@
+package com.flashsale.admin;
+
+import static com.flashsale.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.flashsale.testing.FlashSaleFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code admin sales} against a real node, every answer checked against the API. The node's clock
+ * stands still at the fixture's start, so sales timed from {@link FlashSaleFixture#now()} are exact.
+ */
+class AdminSalesTest {
+
+  /** Lists come from the read model, which trails the entities by well under a second. */
+  private static final Duration READ_MODEL = Duration.ofSeconds(5);
+
+  static FlashSaleFixture app;
+
+  @TempDir
+  Path config;
+
+  CliHarness cli;
+
+  @BeforeAll
+  static void start() {
+    app = FlashSaleFixture.start("admin-sales");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @BeforeEach
+  void logIn() {
+    cli = new CliHarness(config);
+    cli.admin("login", "--url", app.api.baseUrl(), "--email", FlashSaleFixture.ADMIN_EMAIL,
+        "--password", FlashSaleFixture.ADMIN_PASSWORD).succeeded();
+  }
+
+  // ---- arranging and reading through the API ----
+
+  private static Instant now() {
+    return app.now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private static String productId() {
+    return app.createProduct().get("id").asText();
+  }
+
+  private static String upcomingSale() {
+    return app.createSaleId(Map.of("startsAt", now().plus(Duration.ofHours(1)).toString(),
+        "endsAt", now().plus(Duration.ofHours(2)).toString()));
+  }
+
+  private static JsonNode apiSale(String id) {
+    return app.api.get("/api/sales/" + id, null).json();
+  }
+
+  private static JsonNode apiStats(String id) {
+    return app.api.get("/api/admin/sales/" + id + "/stats", app.adminToken()).json();
+  }
+
+  /** The value of a row of a name–value table. */
+  private static String field(CliHarness.Result result, String name) {
+    return result.out().lines().filter(line -> line.startsWith(name + "  ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + result))
+        .substring(name.length()).strip();
+  }
+
+  // ---- create / schedule ----
+
+  @Test
+  void createsASaleWithEveryTermAndTheApiHasIt() {
+    String product = productId();
+    Instant startsAt = now().plus(Duration.ofHours(1));
+    Instant endsAt = now().plus(Duration.ofDays(1));
+
+    CliHarness.Result result = cli.admin("sales", "create", "--product", product, "--stock", "25",
+        "--starts-at", startsAt.toString(), "--ends-at", endsAt.toString(), "--price", "79.00",
+        "--per-user-limit", "2", "--hold-seconds", "60", "--json").succeeded();
+
+    JsonNode printed = result.json();
+    assertThat(printed).isEqualTo(apiSale(printed.get("id").asText()));
+    assertThat(printed.get("product").get("id").asText()).isEqualTo(product);
+    assertThat(printed.get("stock").asInt()).isEqualTo(25);
+    assertThat(printed.get("price").asText()).isEqualTo("79.00");
+    assertThat(printed.get("perUserLimit").asInt()).isEqualTo(2);
+    assertThat(printed.get("holdSeconds").asInt()).isEqualTo(60);
+    assertThat(Instant.parse(printed.get("startsAt").asText())).isEqualTo(startsAt);
+    assertThat(Instant.parse(printed.get("endsAt").asText())).isEqualTo(endsAt);
+    assertThat(printed.get("status").asText()).isEqualTo("UPCOMING");
+  }
+
+  @Test
+  void scheduleIsCreateAndShowsTheSaleAsATable() {
+    CliHarness.Result result = cli.admin("sales", "schedule", "--product", productId(), "--stock", "10",
+        "--starts-at", now().plus(Duration.ofHours(1)).toString(), "--ends-at", "+2d").succeeded();
+
+    String id = field(result, "id");
+    assertThat(field(result, "product")).isEqualTo("Sneakers (" + apiSale(id).get("product").get("id").asText() + ")");
+    assertThat(field(result, "status")).isEqualTo("UPCOMING");
+    assertThat(field(result, "stock")).isEqualTo("10");
+    assertThat(field(result, "price")).isEqualTo("99.90");
+    assertThat(field(result, "per-user limit")).isEqualTo("1");
+    assertThat(field(result, "hold seconds")).isEqualTo("300");
+    assertThat(apiSale(id).get("stock").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void takesTimesRelativeToThisMachinesClock() {
+    Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    JsonNode sale = cli.admin("sales", "create", "--product", productId(), "--stock", "1",
+        "--starts-at", "+1h", "--ends-at", "+2d", "--json").succeeded().json();
+
+    Instant after = Instant.now();
+    Instant startsAt = Instant.parse(sale.get("startsAt").asText());
+    assertThat(startsAt).isBetween(before.plus(Duration.ofHours(1)), after.plus(Duration.ofHours(1)));
+    assertThat(Duration.between(startsAt, Instant.parse(sale.get("endsAt").asText())))
+        .isEqualTo(Duration.ofDays(2).minusHours(1));
+  }
+
+  @Test
+  void reportsTheApisRefusalOfImpossibleTimes() {
+    CliHarness.Result result = cli.admin("sales", "create", "--product", productId(), "--stock", "1",
+        "--starts-at", "+2h", "--ends-at", "+1h").failed();
+
+    assertThat(result.err()).contains("(VALIDATION)").contains("endsAt: must be after startsAt");
+  }
+
+  @Test
+  void reportsAnUnknownProduct() {
+    CliHarness.Result result = cli.admin("sales", "create", "--product", UUID.randomUUID().toString(),
+        "--stock", "1", "--starts-at", "+1h", "--ends-at", "+2h").failed();
+
+    assertThat(result.err()).isEqualToIgnoringNewLines("flashsale admin: Not found: No such product (NOT_FOUND)");
+  }
+
+  // ---- list ----
+
+  @Test
+  void listsSalesByStatusInATableAndAsJson() {
+    String upcoming = upcomingSale();
+    String live = app.createSaleId(Map.of());
+
+    eventually(READ_MODEL, () -> {
+      List<String> lines = cli.admin("sales", "list", "--status", "upcoming", "--limit", "500")
+          .succeeded().out().lines().toList();
+      assertThat(lines.get(0))
+          .matches("ID\\s+PRODUCT\\s+STATUS\\s+PRICE\\s+STOCK\\s+AVAILABLE\\s+STARTS AT\\s+ENDS AT");
+      assertThat(lines).anySatisfy(line -> assertThat(line).startsWith(upcoming).contains("UPCOMING"));
+      assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith(live));
+    });
+    eventually(READ_MODEL, () -> {
+      JsonNode page = cli.admin("sales", "list", "--status", "live", "--json").succeeded().json();
+      assertThat(page.get("items").findValuesAsText("id")).contains(live).doesNotContain(upcoming);
+      assertThat(page.has("next")).isTrue();
+    });
+  }
+
+  @Test
+  void printsTheCursorOfTheNextPage() {
+    upcomingSale();
+    upcomingSale();
+
+    eventually(READ_MODEL, () -> {
+      CliHarness.Result result = cli.admin("sales", "list", "--limit", "1").succeeded();
+      assertThat(result.out().lines().toList()).hasSize(3).last().asString().startsWith("More: add --after ");
+    });
+  }
+
+  // ---- move, add-stock, cancel, stats: a round trip ----
+
+  @Test
+  void movesAddsStockShowsStatsAndCancelsASale() {
+    String id = upcomingSale();
+    Instant newStart = now().plus(Duration.ofHours(3));
+    Instant newEnd = now().plus(Duration.ofHours(5));
+
+    CliHarness.Result moved = cli.admin("sales", "move", id, "--starts-at", newStart.toString(),
+        "--ends-at", newEnd.toString()).succeeded();
+    assertThat(field(moved, "starts at")).isEqualTo(newStart.toString());
+    assertThat(field(moved, "ends at")).isEqualTo(newEnd.toString());
+    eventually(READ_MODEL, () -> assertThat(Instant.parse(apiSale(id).get("startsAt").asText())).isEqualTo(newStart));
+
+    CliHarness.Result added = cli.admin("sales", "add-stock", id, "5").succeeded();
+    assertThat(field(added, "stock")).isEqualTo("15");
+    assertThat(apiStats(id).get("stock").asInt()).isEqualTo(15);
+
+    CliHarness.Result stats = cli.admin("sales", "stats", id).succeeded();
+    assertThat(stats.out().lines().toList()).containsExactly(
+        "stock      15", "available  15", "reserved   0", "confirmed  0", "released   0");
+    assertThat(cli.admin("sales", "stats", id, "--json").succeeded().json()).isEqualTo(apiStats(id));
+
+    CliHarness.Result cancelled = cli.admin("sales", "cancel", id).succeeded();
+    assertThat(field(cancelled, "status")).isEqualTo("CANCELLED");
+    eventually(READ_MODEL, () -> assertThat(apiSale(id).get("status").asText()).isEqualTo("CANCELLED"));
+    assertThat(cli.admin("sales", "add-stock", id, "1").failed().err()).contains("(INVALID_TRANSITION)");
+  }
+
+  @Test
+  void statsCountABuyersHold() {
+    String id = app.createSaleId(Map.of("stock", 10));
+    assertThat(app.api.post("/api/sales/" + id + "/purchase", app.newBuyerToken(), null).status()).isEqualTo(201);
+
+    CliHarness.Result stats = cli.admin("sales", "stats", id).succeeded();
+
+    assertThat(field(stats, "available")).isEqualTo("9");
+    assertThat(field(stats, "reserved")).isEqualTo("1");
+  }
+
+  @Test
+  void refusesToMoveTheStartOfALiveSale() {
+    String id = app.createSaleId(Map.of());
+
+    CliHarness.Result result = cli.admin("sales", "move", id, "--starts-at", "+1h").failed();
+
+    assertThat(result.err()).startsWith("flashsale admin: Change not allowed: ").contains("(INVALID_TRANSITION)");
+  }
+
+  @Test
+  void reportsAnUnknownSale() {
+    CliHarness.Result result = cli.admin("sales", "stats", UUID.randomUUID().toString()).failed();
+
+    assertThat(result.err()).startsWith("flashsale admin: Not found: ").contains("(NOT_FOUND)");
+  }
+}
