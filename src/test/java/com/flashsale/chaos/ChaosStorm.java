@@ -40,6 +40,8 @@ final class ChaosStorm {
   final Set<String> paid = ConcurrentHashMap.newKeySet();
   final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+  /** Requests that got no HTTP answer at all (the connection to nginx failed), retried like a 503. */
+  final ConcurrentLinkedQueue<String> ioErrors = new ConcurrentLinkedQueue<>();
   private final AtomicInteger buyers = new AtomicInteger();
   private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
   private final long intervalNanos;
@@ -168,7 +170,9 @@ final class ChaosStorm {
       } catch (RuntimeException e) {
         answers.add(new Answer(start, System.nanoTime(), 0));
         count(what + " I/O error");
-        history.add(e.toString());
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        ioErrors.add(what + ": " + cause);
+        history.add(cause.toString());
         retries.increment();
         TimeUnit.MILLISECONDS.sleep(200);
         continue;
