@@ -74,40 +74,44 @@ final class LocalControlCommands {
     }
   }
 
-  @Command(name = "start-node", mixinStandardHelpOptions = true,
-      description = "Start a stopped or killed node again; it rejoins the cluster.")
-  static final class StartNode extends ControlCommand {
+  /** A command on one node: {@code POST /nodes/<I>/<action>} on the control port. */
+  abstract static class NodeCommand extends ControlCommand {
     @Parameters(paramLabel = "I", description = "Node number.")
     int index;
 
+    abstract String action();
+
     @Override
     public Integer call() throws Exception {
-      return call("POST", "/nodes/" + index + "/start");
+      return call("POST", "/nodes/" + index + "/" + action());
+    }
+  }
+
+  @Command(name = "start-node", mixinStandardHelpOptions = true,
+      description = "Start a stopped or killed node again; it rejoins the cluster.")
+  static final class StartNode extends NodeCommand {
+    @Override
+    String action() {
+      return "start";
     }
   }
 
   @Command(name = "stop-node", mixinStandardHelpOptions = true,
       description = "Stop a node gracefully: nginx stops routing to it, then SIGTERM (it finishes its requests, "
           + "leaves the cluster and hands its shards over).")
-  static final class StopNode extends ControlCommand {
-    @Parameters(paramLabel = "I", description = "Node number.")
-    int index;
-
+  static final class StopNode extends NodeCommand {
     @Override
-    public Integer call() throws Exception {
-      return call("POST", "/nodes/" + index + "/stop");
+    String action() {
+      return "stop";
     }
   }
 
   @Command(name = "kill-node", mixinStandardHelpOptions = true,
       description = "Kill a node with SIGKILL, as in a crash; the cluster downs it and moves its shards.")
-  static final class KillNode extends ControlCommand {
-    @Parameters(paramLabel = "I", description = "Node number.")
-    int index;
-
+  static final class KillNode extends NodeCommand {
     @Override
-    public Integer call() throws Exception {
-      return call("POST", "/nodes/" + index + "/kill");
+    String action() {
+      return "kill";
     }
   }
 

@@ -187,7 +187,7 @@ class ChaosIT {
     storm.ioErrors.forEach(error -> out.append("  no answer: ").append(error).append('\n'));
     List<Map.Entry<String, Long>> steps = new ArrayList<>(timeline.entrySet());
     long origin = steps.get(0).getValue();
-    out.append("step                       at (s)   requests  slowest (ms)  not answered 2xx/409 for (ms)\n");
+    out.append("step                       at (s)   requests  slowest (ms)  no purchase answered for (ms)\n");
     for (int i = 0; i < steps.size() - 1; i++) {
       long from = steps.get(i).getValue();
       long to = steps.get(i + 1).getValue();
@@ -199,16 +199,19 @@ class ChaosIT {
     System.out.println(out);
   }
 
+  /** The longest time in [from, to) with no purchase answered (201, 200 or SOLD_OUT), up to the sell-out. */
   private static long longestGapWithoutSuccess(ChaosStorm storm, long from, long to) {
-    SortedSet<Long> successes = new TreeSet<>();
-    storm.answers.stream().filter(a -> a.status() == 200 || a.status() == 201 || a.status() == 409)
-        .forEach(a -> successes.add(a.endNanos()));
+    long end = storm.soldOut() ? Math.min(to, storm.soldOutAtNanos()) : to;
+    SortedSet<Long> answered = new TreeSet<>();
+    storm.answers.stream().filter(a -> a.what().equals("purchase"))
+        .filter(a -> a.status() == 200 || a.status() == 201 || a.status() == 409)
+        .forEach(a -> answered.add(a.endNanos()));
     long previous = from;
     long longest = 0;
-    for (long at : successes.subSet(from, to)) {
+    for (long at : answered.subSet(from, Math.max(from, end))) {
       longest = Math.max(longest, at - previous);
       previous = at;
     }
-    return Math.max(longest, to - previous);
+    return Math.max(longest, end - previous);
   }
 }

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  */
 final class ChaosStorm {
 
-  /** One HTTP answer (or I/O error, status 0) and when it was asked and answered. */
-  record Answer(long startNanos, long endNanos, int status) {}
+  /** One HTTP answer (or I/O error, status 0) to a purchase or a payment, and when it was asked and answered. */
+  record Answer(String what, long startNanos, long endNanos, int status) {}
 
   private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(90);
 
@@ -168,7 +168,7 @@ final class ChaosStorm {
       try {
         response = send.get();
       } catch (RuntimeException e) {
-        answers.add(new Answer(start, System.nanoTime(), 0));
+        answers.add(new Answer(what, start, System.nanoTime(), 0));
         count(what + " I/O error");
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         ioErrors.add(what + ": " + cause);
@@ -177,7 +177,7 @@ final class ChaosStorm {
         TimeUnit.MILLISECONDS.sleep(200);
         continue;
       }
-      answers.add(new Answer(start, System.nanoTime(), response.status()));
+      answers.add(new Answer(what, start, System.nanoTime(), response.status()));
       if (response.status() >= 400 && !"application/problem+json".equals(response.contentType())) {
         unexpected.add(what + " answered " + response.status() + " without problem+json: " + response.body());
         return null;
