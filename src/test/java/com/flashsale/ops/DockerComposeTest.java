@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +41,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DockerComposeTest {
 
   private static final Path ROOT = Path.of("").toAbsolutePath();
-  private static final Path API_MD = ROOT.resolveSibling("shared").resolve("API.md");
   private static final List<String> NODES = List.of("node1", "node2", "node3");
   private static final Set<String> SERVICES = Set.of("postgres", "node1", "node2", "node3", "nginx");
   private static final String UPSTREAM = "flashsale_nodes";
@@ -128,11 +130,20 @@ class DockerComposeTest {
 
   @Test
   void nodePortsAreTheOperatorContractsDefaults() {
-    Map<String, String> defaults = apiMdDefaults();
-    for (String port : List.of("FLASHSALE_HTTP_PORT", "FLASHSALE_CLUSTER_PORT", "FLASHSALE_MANAGEMENT_PORT")) {
-      assertThat(defaults).as("API.md's operator contract lists " + port).containsKey(port);
-      for (String node : NODES) {
-        assertThat(environment(node).get(port)).as(node + " " + port + " (API.md default)").isEqualTo(defaults.get(port));
+    // API.md's operator contract (../shared/API.md, not part of this repository) names these defaults;
+    // the node's own configuration (its HOCON files, without any environment) must have them too.
+    Map<String, String> contract = Map.of(
+        "FLASHSALE_HTTP_PORT", "8080", "FLASHSALE_CLUSTER_PORT", "25520", "FLASHSALE_MANAGEMENT_PORT", "8558");
+    Config node = ConfigFactory.parseResourcesAnySyntax("application").resolve(ConfigResolveOptions.noSystem());
+    Map<String, String> nodeDefaults = Map.of(
+        "FLASHSALE_HTTP_PORT", node.getString("flashsale.http.port"),
+        "FLASHSALE_CLUSTER_PORT", node.getString("akka.remote.artery.canonical.port"),
+        "FLASHSALE_MANAGEMENT_PORT", node.getString("akka.management.http.port"));
+    assertThat(nodeDefaults).as("the node's default ports").isEqualTo(contract);
+    for (Map.Entry<String, String> port : contract.entrySet()) {
+      for (String service : NODES) {
+        assertThat(environment(service).get(port.getKey())).as(service + " " + port.getKey() + " (API.md default)")
+            .isEqualTo(port.getValue());
       }
     }
   }
@@ -450,24 +461,6 @@ class DockerComposeTest {
       GETENV_VARIABLE.matcher(read(file)).results().forEach(match -> names.add(match.group(1)));
     }
     return names;
-  }
-
-  /** API.md's operator-contract table as variable -> default, for rows whose names and defaults pair up. */
-  private static Map<String, String> apiMdDefaults() {
-    assertThat(Files.isRegularFile(API_MD)).as(API_MD + " (shared/ beside the repository, as the README links it)")
-        .isTrue();
-    Map<String, String> defaults = new LinkedHashMap<>();
-    for (String row : tableRows(section(read(API_MD), "## Running a node (the operator's contract)"))) {
-      String[] cells = row.split("\\|");
-      String[] names = cells[1].strip().split("\\s+/\\s+");
-      String[] values = cells[2].strip().split("\\s+/\\s+");
-      if (names.length == values.length) {
-        for (int i = 0; i < names.length; i++) {
-          defaults.put(names[i], values[i]);
-        }
-      }
-    }
-    return defaults;
   }
 
   /** The lines of a Markdown section, from its heading to the next heading of the same or a higher level. */
