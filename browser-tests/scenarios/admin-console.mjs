@@ -45,14 +45,7 @@ export async function adminWatchesASale(browser, run) {
   await page.getByLabel('Product').selectOption({ label: `${name} (119.00)` });
   await assertFitsMobile(page, 'the sales page');
   await page.getByLabel('Stock (units)').fill('10');
-  const start = await page.evaluate(() => {
-    const at = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
-    const pad = (n) => String(n).padStart(2, '0');
-    return {
-      local: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`,
-      utc: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    };
-  });
+  const start = await instantFromNow(page, 8000);
   const startsAt = page.locator('#sale-startsAt');
   await startsAt.fill(start.local);
   await textMatches(page.locator('#sale-startsAt-utc'), new RegExp(`= ${start.utc} UTC`));
@@ -104,14 +97,7 @@ export async function adminWatchesASale(browser, run) {
   await page.getByLabel('Units to add').fill('5');
   await page.getByRole('button', { name: 'Add stock' }).click();
   await textMatches(count('stock'), /^15$/, { timeout: 5000 });
-  const end = await page.evaluate(() => {
-    const at = new Date(Math.ceil((Date.now() + 2 * 3600 * 1000) / 1000) * 1000);
-    const pad = (n) => String(n).padStart(2, '0');
-    return {
-      local: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`,
-      utc: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    };
-  });
+  const end = await instantFromNow(page, 2 * 3600 * 1000);
   await page.locator('#move-endsAt').fill(end.local);
   await page.getByRole('button', { name: 'Move', exact: true }).click();
   await textMatches(page.locator('.facts'), new RegExp(`${end.utc} UTC`));
@@ -128,4 +114,19 @@ export async function adminWatchesASale(browser, run) {
   }
   await context.close();
 }
+/**
+ * An instant ms from now, to the second, as the page's datetime-local value (the browser's own time
+ * zone, computed in the browser) and in UTC.
+ */
+function instantFromNow(page, ms) {
+  return page.evaluate((offset) => {
+    const at = new Date(Math.ceil((Date.now() + offset) / 1000) * 1000);
+    const pad = (n) => String(n).padStart(2, '0');
+    return {
+      local: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`,
+      utc: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+  }, ms);
+}
+
 adminWatchesASale.title = 'an admin creates a product and a sale and watches its stats move during a purchase';

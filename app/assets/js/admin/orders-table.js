@@ -4,6 +4,7 @@
 
 import { h, replace, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
+import { everyWhileVisible } from '../lib/clock.js';
 import { localTime, money, orderStatus } from '../lib/format.js';
 import { problemArea } from '../lib/problem-view.js';
 
@@ -91,12 +92,12 @@ export function ordersTable(saleId, { session }) {
     if (cursors.length > 1) cursors.pop();
     load();
   });
-  const timer = setInterval(() => {
-    if (cursors.length === 1 && document.visibilityState === 'visible') load();
-  }, AUTO_REFRESH_MS);
+  const stopRefreshing = everyWhileVisible(AUTO_REFRESH_MS, () => {
+    if (cursors.length === 1) load();
+  });
   load();
 
-  return { element, refresh: load, stop: () => clearInterval(timer) };
+  return { element, refresh: load, stop: stopRefreshing };
 }
 
 function shortId(id) {

@@ -4,6 +4,7 @@
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
+import { utcTime } from '../lib/format.js';
 import { notify } from '../lib/notices.js';
 import { problemArea } from '../lib/problem-view.js';
 import { timeField } from './time-field.js';
@@ -25,8 +26,8 @@ export function saleActions(initial, { session, onChanged }) {
   moveForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const body = {};
-    if (startsAt.value && startsAt.value !== utc(sale.startsAt)) body.startsAt = startsAt.value;
-    if (endsAt.value && endsAt.value !== utc(sale.endsAt)) body.endsAt = endsAt.value;
+    if (startsAt.value && startsAt.value !== utcTime(sale.startsAt)) body.startsAt = startsAt.value;
+    if (endsAt.value && endsAt.value !== utcTime(sale.endsAt)) body.endsAt = endsAt.value;
     if (Object.keys(body).length === 0) {
       moveProblem.show({ title: 'Nothing to move', detail: 'Change the start or the end first.' });
       return;
@@ -107,8 +108,4 @@ export function saleActions(initial, { session, onChanged }) {
     h('h2', { id: 'actions-title' }, 'Change the sale'),
     h('div', { class: 'actions-grid' }, moveForm, stockForm, cancelBox));
   return { element, update };
-}
-
-function utc(iso) {
-  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -3,8 +3,9 @@
 // read every 2 s and on every stream event (a payment changes no availability, so polling is needed
 // too), plotted over time, and announced politely; below, the actions and the orders table.
 
-import { h, replace, setText } from '../lib/dom.js';
+import { h, replace, setBadge, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
+import { everyWhileVisible } from '../lib/clock.js';
 import { localTime, money, saleStatus, utcTime } from '../lib/format.js';
 import { followSale } from '../lib/live-sale.js';
 import { problemArea } from '../lib/problem-view.js';
@@ -47,8 +48,7 @@ export function salePanel(main, { session }, saleId) {
     sale = next;
     setText(heading, sale.product.name || 'Sale');
     document.title = `${sale.product.name || 'Sale'} · FlashSale admin`;
-    setText(badge, saleStatus(sale.status));
-    badge.className = `badge badge-${sale.status.toLowerCase()}`;
+    setBadge(badge, sale.status, saleStatus(sale.status));
     replace(facts,
       fact('Price', money(sale.price)),
       fact('Starts', `${localTime(sale.startsAt, { seconds: true })} (${utcTime(sale.startsAt)} UTC)`),
@@ -120,14 +120,12 @@ export function salePanel(main, { session }, saleId) {
     }
   }
 
-  const poll = setInterval(() => {
-    if (document.visibilityState === 'visible') readStats();
-  }, POLL_MS);
+  const stopPolling = everyWhileVisible(POLL_MS, readStats);
   readStats();
 
   return () => {
     stopped = true;
-    clearInterval(poll);
+    stopPolling();
     follow.stop();
     orders.stop();
     chart.stop();

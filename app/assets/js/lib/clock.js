@@ -1,4 +1,5 @@
-// The server's time as this tab estimates it, and one shared one-second tick for every countdown.
+// The server's time as this tab estimates it, one shared one-second tick for every countdown, and
+// intervals that ask nothing while the tab is hidden.
 // Countdowns (a sale's start, a hold's expiry) run against the server's clock, not the device's: the
 // offset is learnt from the Date header of API answers and only used when the device is clearly off.
 
@@ -21,6 +22,14 @@ export function serverNow() {
 /** Milliseconds from the server's now until an instant (negative once past). */
 export function msUntil(iso) {
   return Date.parse(iso) - serverNow();
+}
+
+/** Calls fn every ms while the tab is visible (a hidden tab asks nothing) until the returned function is called. */
+export function everyWhileVisible(ms, fn) {
+  const timer = setInterval(() => {
+    if (document.visibilityState === 'visible') fn();
+  }, ms);
+  return () => clearInterval(timer);
 }
 
 const subscribers = new Set();

@@ -47,6 +47,12 @@ export function setText(element, text) {
   if (element.textContent !== value) element.textContent = value;
 }
 
+/** Shows a status as a badge: its words, and a class per status for the colour (badge-live, badge-reserved…). */
+export function setBadge(badge, status, words) {
+  setText(badge, words);
+  badge.className = `badge badge-${status.toLowerCase()}`;
+}
+
 let nextId = 0;
 /** A document-unique id for label/aria wiring. */
 export function uid(prefix = 'id') {

@@ -5,6 +5,7 @@
 // reopened with a growing delay; a hidden tab closes its stream so it holds no connection.
 
 import { api } from './api.js';
+import { everyWhileVisible } from './clock.js';
 
 const FINAL = new Set(['ENDED', 'CANCELLED']);
 const SAFETY_REFRESH_MS = 30000;
@@ -91,16 +92,14 @@ export function followSale(saleId, { onSale, onConnection = () => {}, onError = 
   }
 
   document.addEventListener('visibilitychange', onVisibility);
-  const safety = setInterval(() => {
-    if (document.visibilityState === 'visible') refresh();
-  }, SAFETY_REFRESH_MS);
+  const stopSafety = everyWhileVisible(SAFETY_REFRESH_MS, refresh);
   refresh().then(open);
 
   return {
     refresh,
     stop() {
       stopped = true;
-      clearInterval(safety);
+      stopSafety();
       document.removeEventListener('visibilitychange', onVisibility);
       close('closed');
     },

@@ -3,7 +3,7 @@
 // A declined payment shows the gateway's answer and keeps the hold; the panel ends as Confirmed,
 // Cancelled or Expired, read back from the server.
 
-import { h, replace, setText } from '../lib/dom.js';
+import { h, replace, setBadge, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { everySecond, msUntil } from '../lib/clock.js';
 import { money, countdown, countdownWords, orderStatus } from '../lib/format.js';
@@ -87,8 +87,7 @@ export function holdPanel(initial, { session, productName, onClosed }) {
     order = next;
     const held = order.status === 'RESERVED';
     setText(summary, `${order.quantity} × ${productName} at ${money(order.unitPrice)}: total ${money(order.total)}`);
-    setText(badge, orderStatus(order.status));
-    badge.className = `badge badge-${order.status.toLowerCase()}`;
+    setBadge(badge, order.status, orderStatus(order.status));
     actions.hidden = !held;
     timer.hidden = !held;
     if (held) {

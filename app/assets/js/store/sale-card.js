@@ -1,7 +1,7 @@
 // One sale in the storefront's list: picture, product, price, status, a countdown (to the start, or to
 // the end while live) and the stock bar. update(sale) redraws it from the server's latest state.
 
-import { h, setText } from '../lib/dom.js';
+import { h, setBadge, setText } from '../lib/dom.js';
 import { money, countdown, saleStatus } from '../lib/format.js';
 import { msUntil } from '../lib/clock.js';
 import { stockMeter } from '../lib/stock.js';
@@ -26,8 +26,7 @@ export function saleCard(initial) {
 
   function update(next) {
     sale = next;
-    setText(badge, saleStatus(sale.status));
-    badge.className = `badge badge-${sale.status.toLowerCase()}`;
+    setBadge(badge, sale.status, saleStatus(sale.status));
     stock.update(sale);
     tick();
   }

@@ -3,7 +3,7 @@
 // Buy button is enabled only while the server says LIVE. Buying (with an Idempotency-Key, so a retry
 // after 503 cannot buy twice) opens the hold panel; an open hold of this buyer is found again on reload.
 
-import { h, replace, setText } from '../lib/dom.js';
+import { h, replace, setBadge, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { everySecond, msUntil } from '../lib/clock.js';
 import { money, countdown, localTime, saleStatus } from '../lib/format.js';
@@ -66,8 +66,7 @@ export function saleView(main, { session }, saleId) {
     }
     setText(description, sale.product.description || '');
     replace(price, h('span', { class: 'visually-hidden' }, 'Price '), money(sale.price));
-    setText(badge, saleStatus(sale.status));
-    badge.className = `badge badge-${sale.status.toLowerCase()}`;
+    setBadge(badge, sale.status, saleStatus(sale.status));
     setText(times, `${localTime(sale.startsAt)} – ${localTime(sale.endsAt)}`);
     stock.update(sale);
     announce(statusChanged || first);

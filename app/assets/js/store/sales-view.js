@@ -5,7 +5,7 @@
 
 import { h, replace } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { everySecond } from '../lib/clock.js';
+import { everySecond, everyWhileVisible } from '../lib/clock.js';
 import { followSale } from '../lib/live-sale.js';
 import { problemArea } from '../lib/problem-view.js';
 import { saleCard } from './sale-card.js';
@@ -97,9 +97,7 @@ export function salesView(main) {
       setTimeout(load, 1500);
     }
   });
-  const refresh = setInterval(() => {
-    if (document.visibilityState === 'visible') load();
-  }, REFRESH_MS);
+  const stopRefreshing = everyWhileVisible(REFRESH_MS, load);
   const onVisibility = () => {
     if (document.visibilityState === 'visible') load();
   };
@@ -109,7 +107,7 @@ export function salesView(main) {
   return () => {
     stopped = true;
     stopTicking();
-    clearInterval(refresh);
+    stopRefreshing();
     document.removeEventListener('visibilitychange', onVisibility);
     follows.forEach((follow) => follow.stop());
   };
