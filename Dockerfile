@@ -9,6 +9,8 @@ COPY pom.xml ./
 COPY src ./src
 # The pom packages nginx/nginx.conf into the jar too (the template of `flashsale.jar local`'s nginx).
 COPY nginx ./nginx
+# ...and app/, the browser front end every node serves.
+COPY app ./app
 # The README's build command; the cache mount keeps ~/.m2 between builds (BuildKit, the default builder).
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 

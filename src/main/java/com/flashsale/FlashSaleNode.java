@@ -15,6 +15,8 @@ import com.flashsale.http.HealthRoutes;
 import com.flashsale.http.HttpServer;
 import com.flashsale.http.InFlightLimit;
 import com.flashsale.http.RateLimits;
+import com.flashsale.http.StaticFiles;
+import com.flashsale.http.StaticRoutes;
 import com.flashsale.http.JsonBody;
 import com.flashsale.ops.Metrics;
 import com.flashsale.ops.OperationsRoutes;
@@ -124,7 +126,8 @@ public final class FlashSaleNode {
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).routes(),
         new AdminOrderRoutes(readModel, auth).routes(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),
-        new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()));
+        new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()),
+        new StaticRoutes(StaticFiles.fromClasspath()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)
         .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();

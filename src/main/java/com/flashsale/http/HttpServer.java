@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Binds the node's HTTP port: the operations routes (health, metrics), then the API under {@code /api},
- * every error as problem+json, every request timed. The binding is unbound on coordinated shutdown
+ * Binds the node's HTTP port: the operations routes (health, metrics), the API under {@code /api}, then
+ * the browser front end's files, every error as problem+json, every request timed. The binding is unbound on coordinated shutdown
  * after in-flight requests had time to finish.
  */
 public final class HttpServer {
@@ -31,15 +31,18 @@ public final class HttpServer {
 
   /**
    * {@code operations} are matched from the root, {@code apiRoutes} under {@code /api}, where every
-   * request counts against its client IP's rate limit.
+   * request counts against its client IP's rate limit, and {@code site} (the front end's files) from the
+   * root last; it matches only its own files' paths.
    */
-  public static Route root(Metrics metrics, RateLimits limits, List<Route> operations, List<Route> apiRoutes) {
+  public static Route root(Metrics metrics, RateLimits limits, List<Route> operations, List<Route> apiRoutes,
+      StaticRoutes site) {
     Route apiTree = concatAll(apiRoutes);
     Route api = pathPrefix("api", () -> limits.perClientIp(() -> apiTree));
     List<Route> all = new ArrayList<>(operations);
     all.add(api);
+    all.add(site.routes());
     Route tree = concatAll(all);
-    return timed(metrics, () -> withRequestTimeoutResponse(
+    return timed(metrics, site, () -> withRequestTimeoutResponse(
         request -> Problem.response(ErrorCode.OVERLOADED, "The request timed out"),
         () -> handleExceptions(ProblemHandlers.exceptions(), () -> handleRejections(ProblemHandlers.rejections(),
             () -> tree))));
@@ -47,13 +50,16 @@ public final class HttpServer {
 
   /**
    * Times each request until its response is ready (for a stream, until its headers are), labelled with
-   * its route's template from {@link ApiRoutes}, so ids never become label values.
+   * its route's template from {@link ApiRoutes} (or {@link StaticRoutes#METRICS_LABEL} for the front end's
+   * files), so ids never become label values.
    */
-  private static Route timed(Metrics metrics, Supplier<Route> inner) {
+  private static Route timed(Metrics metrics, StaticRoutes site, Supplier<Route> inner) {
     return extractRequest(request -> {
       long start = System.nanoTime();
       String method = request.method().name();
-      String route = ApiRoutes.labelOf(method, request.getUri().path());
+      String path = request.getUri().path();
+      String route = ApiRoutes.templateOf(method, path)
+          .orElse(method.equals("GET") && site.serves(path) ? StaticRoutes.METRICS_LABEL : ApiRoutes.UNMATCHED);
       return mapResponse(response -> {
         metrics.recordRequest(method, route, response.status().intValue(), System.nanoTime() - start);
         return response;

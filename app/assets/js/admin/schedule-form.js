@@ -1,0 +1,74 @@
+// Scheduling a sale (POST /api/admin/sales): product, stock, price (the product's by default), start and
+// end in the admin's local time (shown in UTC too), per-buyer limit and hold time.
+
+import { h, replace } from '../lib/dom.js';
+import { api } from '../lib/api.js';
+import { money } from '../lib/format.js';
+import { problemArea } from '../lib/problem-view.js';
+import { timeField, fromNow } from './time-field.js';
+
+const MINUTE = 60000;
+
+/** scheduleForm({session, onScheduled(sale)}) → {element} */
+export function scheduleForm({ session, onScheduled }) {
+  const problem = problemArea();
+  const product = h('select', { id: 'sale-product', name: 'productId', required: true });
+  const price = h('input', { id: 'sale-price', name: 'price', inputmode: 'decimal', 'aria-describedby': 'sale-price-hint' });
+  const startsAt = timeField({ id: 'sale-startsAt', name: 'startsAt', label: 'Starts at', required: true,
+    presets: [['In 1 min', fromNow(MINUTE)], ['In 10 min', fromNow(10 * MINUTE)], ['In 1 h', fromNow(60 * MINUTE)]] });
+  const endsAt = timeField({ id: 'sale-endsAt', name: 'endsAt', label: 'Ends at', required: true,
+    presets: [['In 1 h', fromNow(60 * MINUTE)], ['In 1 day', fromNow(24 * 60 * MINUTE)]] });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Schedule sale');
+  const number = (id, name, label, attrs) => h('div', { class: 'field' }, h('label', { for: id }, label),
+    h('input', { id, name, type: 'number', inputmode: 'numeric', required: true, ...attrs }));
+  const element = h('form', { class: 'card form', 'aria-labelledby': 'schedule-title', novalidate: true },
+    h('h2', { id: 'schedule-title' }, 'Schedule a sale'),
+    h('div', { class: 'field' }, h('label', { for: 'sale-product' }, 'Product'), product),
+    number('sale-stock', 'stock', 'Stock (units)', { min: 1, value: 100 }),
+    h('div', { class: 'field' }, h('label', { for: 'sale-price' }, 'Sale price'), price,
+      h('p', { class: 'hint', id: 'sale-price-hint' }, 'Optional: the product’s price when empty.')),
+    startsAt.element,
+    endsAt.element,
+    number('sale-perUserLimit', 'perUserLimit', 'Units per buyer at most', { min: 1, max: 100, value: 1 }),
+    number('sale-holdSeconds', 'holdSeconds', 'Hold time (seconds)', { min: 10, max: 86400, value: 300 }),
+    problem.element,
+    submit);
+
+  let products = [];
+  product.addEventListener('change', () => {
+    const chosen = products.find((p) => p.id === product.value);
+    price.placeholder = chosen ? money(chosen.price) : '';
+  });
+
+  element.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    problem.clear(element);
+    const values = Object.fromEntries(new FormData(element));
+    const body = {
+      productId: values.productId,
+      stock: Number(values.stock),
+      startsAt: startsAt.value,
+      endsAt: endsAt.value,
+      perUserLimit: Number(values.perUserLimit),
+      holdSeconds: Number(values.holdSeconds),
+    };
+    if (values.price.trim()) body.price = values.price.trim();
+    submit.disabled = true;
+    try {
+      const sale = await api('/api/admin/sales', { method: 'POST', body, token: session.token });
+      onScheduled(sale);
+    } catch (failure) {
+      problem.show(failure, element);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  api('/api/products').then(({ items }) => {
+    products = items;
+    replace(product, h('option', { value: '' }, items.length ? 'Choose a product' : 'Create a product first'),
+      items.map((p) => h('option', { value: p.id }, `${p.name} (${money(p.price)})`)));
+  }).catch((failure) => problem.show(failure));
+
+  return { element };
+}
