@@ -99,6 +99,8 @@ public final class LocalCommand implements Callable<Integer> {
       log.info("""
 
           FlashSale is running: {} node(s){}.
+            Storefront     {}/
+            Admin console  {}/admin
             API            {}/api/sales
             Demo sale      {}/api/sales/{} (goes live at {})
             Health         {}/health/ready
@@ -107,7 +109,8 @@ public final class LocalCommand implements Callable<Integer> {
             PostgreSQL     {}
           Node logs in {}; `flashsale local status|add-node|stop-node I|kill-node I|start-node I` operate it.
           Press Ctrl-C to stop.""",
-          nodes, nginxBinary.isPresent() ? " behind nginx" : "", baseUrl, baseUrl, demo.saleId(), demo.startsAt(),
+          nodes, nginxBinary.isPresent() ? " behind nginx" : "", baseUrl, baseUrl, baseUrl, baseUrl, demo.saleId(),
+          demo.startsAt(),
           baseUrl, ports.management(1), adminEmail, dbDescription, dataDirectory.resolve("logs"));
     } catch (IOException | RuntimeException e) {
       err.println("flashsale local: " + e.getMessage());
