@@ -34,15 +34,31 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<SaleEvent>> envelopes) throws Exception {
     session.withConnection(c -> {
+      ReservationRun reservations = new ReservationRun();
       for (EventEnvelope<SaleEvent> envelope : envelopes) {
         String persistenceId = envelope.persistenceId();
         UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
-        apply(c, saleId, envelope.sequenceNr(), envelope.event());
+        if (envelope.event() instanceof SaleEvent.UnitsReserved reserved) {
+          if (!reservations.accepts(saleId)) {
+            reservations.flush(c);
+          }
+          reservations.add(saleId, envelope.sequenceNr(), reserved);
+        } else if (!changesNothingShown(envelope.event())) {
+          reservations.flush(c);
+          apply(c, saleId, envelope.sequenceNr(), envelope.event());
+        }
       }
+      reservations.flush(c);
       return null;
     });
     EventEnvelope<SaleEvent> last = envelopes.get(envelopes.size() - 1);
     lagObserver.accept(Duration.between(Instant.ofEpochMilli(last.timestamp()), Instant.now()));
+  }
+
+  /** Events the read side does not show; they neither write nor end a run of reservations. */
+  private static boolean changesNothingShown(SaleEvent event) {
+    return event instanceof SaleEvent.PaymentStarted || event instanceof SaleEvent.PaymentDeclined
+        || event instanceof SaleEvent.IdempotencyKeyBound;
   }
 
   private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {
@@ -53,16 +69,6 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
           VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, false, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
           saleId, UUID.fromString(e.productId()), e.price(), e.stock(), e.stock(), ts(e.startsAt()), ts(e.endsAt()),
           e.perUserLimit(), e.holdSeconds(), ts(e.createdAt()), ts(e.createdAt()), seqNr);
-    } else if (event instanceof SaleEvent.UnitsReserved e) {
-      update(c, """
-          INSERT INTO orders (id, sale_id, order_no, user_id, quantity, unit_price, status, created_at, expires_at,
-                              updated_at, seq_nr)
-          SELECT ?, id, ?, ?, ?, price, 'RESERVED', ?, ?, ?, ? FROM sales WHERE id = ?
-          ON CONFLICT (id) DO NOTHING""",
-          saleId + "-" + e.orderNo(), e.orderNo(), e.userId(), e.quantity(), ts(e.reservedAt()), ts(e.expiresAt()),
-          ts(e.reservedAt()), seqNr, saleId);
-      updateSale(c, saleId, seqNr, e.reservedAt(), "available = available - ?, reserved = reserved + ?",
-          e.quantity(), e.quantity());
     } else if (event instanceof SaleEvent.OrderConfirmed e) {
       int units = openUnits(c, saleId, List.of(e.orderNo()));
       updateSale(c, saleId, seqNr, e.at(), "reserved = reserved - ?, confirmed = confirmed + ?", units, units);
@@ -81,7 +87,6 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
     } else if (event instanceof SaleEvent.SaleRescheduled e) {
       updateSale(c, saleId, seqNr, e.at(), "starts_at = ?, ends_at = ?", ts(e.startsAt()), ts(e.endsAt()));
     }
-    // PaymentStarted, PaymentDeclined and IdempotencyKeyBound change nothing the read side shows.
   }
 
   /** Open holds given back: units return to {@code available} and count as released. */

@@ -39,6 +39,8 @@ public final class StormBenchmark implements Callable<Integer> {
   @Option(names = "--max-seconds", defaultValue = "40", description = "wrk's -d: an upper bound; wrk waits it out")
   int maxSeconds;
   @Option(names = "--sales", defaultValue = "1", description = "sales stormed at once") int sales;
+  @Option(names = "--window", description = "also with one sale: sample /metrics and print the selling window")
+  boolean window;
   @Option(names = "--tool", defaultValue = "wrk", description = "wrk (Debian package) or java") String tool;
 
   public static void main(String[] args) {
@@ -69,7 +71,7 @@ public final class StormBenchmark implements Callable<Integer> {
     String measuredSale = api.post("/api/admin/sales", admin, Map.of("productId", productId, "stock", stock,
         "startsAt", Instant.now().minusSeconds(1).toString(),
         "endsAt", Instant.now().plus(Duration.ofHours(1)).toString())).json().get("id").asText();
-    if (sales > 1) {
+    if (sales > 1 || window) {
       return parallelSales(api, admin, productId, tokenList);
     }
     System.out.printf("storm: %d attempts by %d buyers for %d units, concurrency %d, load tool %s%n", attempts, buyers,
@@ -132,7 +134,7 @@ public final class StormBenchmark implements Callable<Integer> {
       java.util.Collections.shuffle(shuffled);
       runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
-          return runWrk(saleId, shuffled, 1, concurrency / sales);
+          return runWrk(saleId, shuffled, sales == 1 ? 2 : 1, concurrency / sales);
         } catch (IOException | InterruptedException e) {
           throw new IllegalStateException(e);
         }
