@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The flash-sale benchmark in one command: builds the service and the simulations, then for batching
-# off and on: starts a fresh local node (embedded PostgreSQL, rate limits off: every simulated buyer has
-# the same address), warms it with a short rush, runs the measured FlashSaleRush against it, stops it.
+# off and on: starts a fresh local node behind nginx (embedded PostgreSQL, rate limits off: every
+# simulated buyer has the same address), warms it with a short rush, runs the measured FlashSaleRush
+# against it, stops it.
 # Prints both summaries side by side (ratio = on / off) and exits non-zero if either run failed its
 # audit (oversold, lost or duplicated an acknowledged order) or Gatling failed.
 #
@@ -9,7 +10,8 @@
 #   BUYERS=100000 STOCK=100000 RATE=20000 gatling/benchmark.sh
 #
 # Sizes: BUYERS (8000), STOCK (2000), RATE arrivals/s (500), RAMP seconds (2), PAY_RATIO (0.8),
-# WARMUP_BUYERS (4000), PORT (18080), DB_PORT (54339), MODES ("off on"). The defaults stay below what a
+# WARMUP_BUYERS (4000), PORT (18080), DB_PORT (54339), MODES ("off on"), VIA (nginx, or direct: the
+# node alone, where each buyer's new connection costs the node ~1 ms of CPU). The defaults stay below what a
 # 2-core machine running Gatling, the node and PostgreSQL together sustains; above it, Gatling opens a
 # new connection for every buyer waiting for an answer and the run measures the client's own sockets.
 set -euo pipefail
@@ -25,6 +27,7 @@ WARMUP_BUYERS=${WARMUP_BUYERS:-4000}
 PORT=${PORT:-18080}
 DB_PORT=${DB_PORT:-54339}
 MODES=${MODES:-"off on"}
+VIA=${VIA:-nginx}
 out="$root/gatling/target/benchmark"
 mkdir -p "$out"
 
@@ -52,9 +55,11 @@ status=0
 for mode in $MODES; do
   data="$(mktemp -d)"
   echo "== batching $mode: starting a local node on :$PORT (log: $out/node-$mode.log)"
-  FLASHSALE_BATCHING=$mode FLASHSALE_RATE_LIMITS=off FLASHSALE_MANAGEMENT_PORT=$((PORT + 1)) \
-    FLASHSALE_CLUSTER_PORT=$((PORT + 2)) \
-    java -jar target/flashsale.jar local --data "$data" --http-port "$PORT" --db-port "$DB_PORT" \
+  # One node; by default behind nginx as deployed (every simulated buyer opens its own connections, and
+  # nginx holds those while keeping a few to the node), VIA=direct for the node alone on $PORT.
+  FLASHSALE_BATCHING=$mode FLASHSALE_RATE_LIMITS=off \
+    java -jar target/flashsale.jar local --nodes 1 $([ "$VIA" = direct ] && echo --no-nginx) --data "$data" \
+    --http-port "$PORT" --management-port "$((PORT + 10))" --cluster-port "$((PORT + 20))" --db-port "$DB_PORT" \
     > "$out/node-$mode.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 120); do

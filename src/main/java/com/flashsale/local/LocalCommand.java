@@ -55,6 +55,10 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Node I's Akka Management port (/cluster/members) is this + I (default ${DEFAULT-VALUE}).")
   int managementPort;
 
+  @Option(names = "--no-nginx",
+      description = "No nginx even when installed: node 1 serves the entry port itself (e.g. to benchmark one node).")
+  boolean noNginx;
+
   @Option(names = "--db-port", defaultValue = "54329",
       description = "Port of the embedded PostgreSQL, 0 for any free one (default ${DEFAULT-VALUE}).")
   int dbPort;
@@ -68,7 +72,8 @@ public final class LocalCommand implements Callable<Integer> {
     }
     Config config = NodeConfig.load(Map.of(), System.getenv("FLASHSALE_SEED_NODES"));
     Files.createDirectories(dataDirectory);
-    Optional<Path> nginxBinary = LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"));
+    Optional<Path> nginxBinary = noNginx ? Optional.empty()
+        : LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"));
     LocalPorts ports = new LocalPorts(httpPort, clusterPort, managementPort, nginxBinary.isPresent());
 
     Resources resources = new Resources();
@@ -86,6 +91,8 @@ public final class LocalCommand implements Callable<Integer> {
       if (nginxBinary.isPresent()) {
         resources.nginx = LocalNginx.start(nginxBinary.get(), dataDirectory.resolve("nginx").toAbsolutePath(),
             httpPort, config.getBoolean("flashsale.rate-limits.enabled"), List.of());
+      } else if (noNginx) {
+        log.info("--no-nginx: node 1 serves port {} itself", httpPort);
       } else {
         log.warn("nginx is not installed (apt-get install nginx-light): node 1 serves port {} itself", httpPort);
       }
