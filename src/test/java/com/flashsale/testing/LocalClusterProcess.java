@@ -40,8 +40,12 @@ public final class LocalClusterProcess implements AutoCloseable {
     this.managementBase = managementBase;
   }
 
-  /** Starts {@code nodes} nodes and waits until the local run says it is running (demo data created). */
-  public static LocalClusterProcess start(Path data, int nodes, Map<String, String> env) throws IOException, InterruptedException {
+  /**
+   * Starts {@code nodes} nodes (with any further {@code local} options) and waits until the local run says it is
+   * running (demo data created).
+   */
+  public static LocalClusterProcess start(Path data, int nodes, Map<String, String> env, String... options)
+      throws IOException, InterruptedException {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run `mvn package` (failsafe tests run after it)");
     }
@@ -53,6 +57,7 @@ public final class LocalClusterProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString(), "local", "--nodes", Integer.toString(nodes),
         "--data", data.toString(), "--http-port", Integer.toString(entry), "--cluster-port", Integer.toString(cluster),
         "--management-port", Integer.toString(management), "--db-port", "0");
+    builder.command().addAll(List.of(options));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     LocalClusterProcess local = new LocalClusterProcess(builder.start(), data, log, entry, cluster, management);

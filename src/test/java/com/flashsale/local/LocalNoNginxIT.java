@@ -1,0 +1,42 @@
+package com.flashsale.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.flashsale.testing.LocalClusterProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code local --nodes 1 --no-nginx}, as the benchmark runs it: no nginx even where one is installed, and node 1
+ * serves the entry port itself.
+ */
+class LocalNoNginxIT {
+
+  @TempDir
+  Path data;
+
+  @Test
+  void nodeOneServesTheEntryPortItselfWithoutNginx() throws Exception {
+    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+      assertThat(local.log()).contains("FlashSale is running: 1 node(s).").doesNotContain("behind nginx");
+      assertThat(local.api().get("/health/ready", null).status()).isEqualTo(200);
+      assertThat(local.api().get("/api/sales", null).status()).isEqualTo(200);
+      // with nginx, node 1 would listen on the entry port + 1 and nginx would have its directory
+      assertThatThrownBy(() -> connect(local.entryPort + 1)).isInstanceOf(IOException.class);
+      assertThat(Files.exists(data.resolve("nginx"))).isFalse();
+    }
+  }
+
+  private static void connect(int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+    }
+  }
+}
