@@ -132,14 +132,30 @@ public final class LocalClusterProcess implements AutoCloseable {
     children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
+  /** The first port of the kernel's ephemeral range (Linux), or 32768 where it cannot be read. */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int low = Integer.parseInt(range.split("\\s+")[0]);
+      return low > 12_000 ? low : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
+    }
+  }
+
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** A base port P such that P .. P + span - 1 are free on loopback now. */
+  /**
+   * A base port P such that P .. P + span - 1 are free on loopback now, below the kernel's ephemeral range: the
+   * processes take these ports seconds later, and a port in that range may meanwhile be handed to an outgoing
+   * connection (seen once in CI: "Address already in use" for a node's HTTP port).
+   */
   static int freePortRange(int span) {
+    int below = ephemeralLow();
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      int base = ThreadLocalRandom.current().nextInt(10_000, below - span);
       if (allFree(base, span)) {
         return base;
       }
