@@ -39,10 +39,7 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
         String persistenceId = envelope.persistenceId();
         UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
         if (envelope.event() instanceof SaleEvent.UnitsReserved reserved) {
-          if (!reservations.accepts(saleId)) {
-            reservations.flush(c);
-          }
-          reservations.add(saleId, envelope.sequenceNr(), reserved);
+          reservations.add(c, saleId, envelope.sequenceNr(), reserved);
         } else if (!changesNothingShown(envelope.event())) {
           reservations.flush(c);
           apply(c, saleId, envelope.sequenceNr(), envelope.event());

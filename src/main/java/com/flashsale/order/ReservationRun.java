@@ -20,18 +20,15 @@ import java.util.UUID;
  */
 final class ReservationRun {
 
-  private static final Instant EPOCH = Instant.EPOCH;
-
   private UUID saleId;
   private final List<Long> seqNrs = new ArrayList<>();
   private final List<UnitsReserved> events = new ArrayList<>();
 
-  /** Whether the run can take a reservation of this sale (it is empty, or already of this sale). */
-  boolean accepts(UUID sale) {
-    return events.isEmpty() || sale.equals(saleId);
-  }
-
-  void add(UUID sale, long seqNr, UnitsReserved event) {
+  /** Adds a reservation; a run of another sale is written first. */
+  void add(Connection c, UUID sale, long seqNr, UnitsReserved event) throws SQLException {
+    if (!sale.equals(saleId)) {
+      flush(c);
+    }
     saleId = sale;
     seqNrs.add(seqNr);
     events.add(event);
@@ -101,6 +98,6 @@ final class ReservationRun {
   }
 
   private static long micros(Instant instant) {
-    return ChronoUnit.MICROS.between(EPOCH, instant);
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
   }
 }

@@ -1,5 +1,7 @@
 package com.flashsale.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +62,17 @@ public final class LocalClusterProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     LocalClusterProcess local = new LocalClusterProcess(builder.start(), data, log, entry, cluster, management);
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-    while (!local.log().contains("FlashSale is running")) {
-      if (!local.process.isAlive() || Instant.now().isAfter(deadline)) {
-        String output = local.log();
-        local.close();
-        throw new IllegalStateException("`flashsale local` did not start:\n" + output);
-      }
-      Thread.sleep(250);
+    try {
+      Eventually.eventually(Duration.ofMinutes(5), () -> {
+        if (!local.process.isAlive()) {
+          throw new IllegalStateException("`flashsale local` exited");
+        }
+        assertThat(local.log()).contains("FlashSale is running");
+      });
+    } catch (RuntimeException | AssertionError notStarted) {
+      String output = local.log();
+      local.close();
+      throw new IllegalStateException("`flashsale local` did not start:\n" + output, notStarted);
     }
     return local;
   }
