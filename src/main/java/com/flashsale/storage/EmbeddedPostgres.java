@@ -29,7 +29,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   public static EmbeddedPostgres start(Path dataDirectory, int port) throws IOException {
     var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
         .setServerConfig("max_connections", "300")
-        .setServerConfig("fsync", "on");
+        // zonky's defaults turn both off; an order is acknowledged only once its event is on disk.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on");
     if (dataDirectory != null) {
       Files.createDirectories(dataDirectory);
       // A kept server is closed by its owner, after the nodes using it have stopped (not by a JVM hook racing them).
