@@ -16,7 +16,6 @@ import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.SnapshotAdapter;
 import com.flashsale.ErrorCode;
@@ -185,9 +184,10 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     return Set.of(tag);
   }
 
+  /** See {@link SnapshotPolicy}: a snapshot costs O(orders) and pauses the entity while it is written. */
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  public boolean shouldSnapshot(SaleState state, SaleEvent event, long sequenceNr) {
+    return SnapshotPolicy.isDue(sequenceNr, state.orderCount(), settings.snapshotEvery());
   }
 
   @Override

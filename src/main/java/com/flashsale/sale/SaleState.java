@@ -146,6 +146,11 @@ final class SaleState {
     return cancelled;
   }
 
+  /** Orders a snapshot holds: every order ever made in this sale, open or not. */
+  int orderCount() {
+    return orders.size();
+  }
+
   int available() {
     return available;
   }

@@ -113,8 +113,7 @@ class SaleRecoveryTest extends SaleSpec {
 
   @Test
   void recoversFromASnapshotAloneToTheSameState() {
-    // One snapshot, exactly at the arrangement's last event (a snapshot due while the previous one's
-    // retention is still running is skipped, so snapshotting more often would make this racy).
+    // One snapshot, exactly at the arrangement's last event (the sale holds fewer orders than that).
     SaleHarness snapshotted = new SaleHarness(testKit.system(), new TestClock(OPENS),
         new SaleSettings(EVENTS_TO_ARRANGE, PAYMENT_GRACE, KEEP_ALIVE));
     arrangeOrdersInEveryState(snapshotted);
