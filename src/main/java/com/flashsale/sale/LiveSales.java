@@ -105,7 +105,8 @@ public final class LiveSales {
   /** Asks the view to follow a sale; cheap when it already does. */
   public void watch(UUID saleId) {
     ActorRef<LiveView.Command> target = view;
-    if (target != null && watched.add(saleId)) {
+    // contains first: add() locks the key's bin even when the sale is already watched (every purchase calls this).
+    if (target != null && !watched.contains(saleId) && watched.add(saleId)) {
       target.tell(new LiveView.Watch(saleId));
     }
   }
