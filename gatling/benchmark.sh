@@ -67,6 +67,7 @@ for mode in $MODES; do
     sleep 1
   done
   curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null || { echo "the node did not become ready" >&2; exit 1; }
+  rm -f "$out/warmup-$mode.json" "$out/rush-$mode.json"  # a failed run must not report an earlier one's summary
   echo "== batching $mode: warm-up rush ($WARMUP_BUYERS buyers)"
   rush "warm-up" "$out/warmup-$mode.json" "$WARMUP_BUYERS" "$((WARMUP_BUYERS / 3))" > "$out/warmup-$mode.log" 2>&1 \
     || { echo "warm-up failed, see $out/warmup-$mode.log" >&2; status=1; }
