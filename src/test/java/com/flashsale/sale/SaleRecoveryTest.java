@@ -9,10 +9,13 @@ import static com.flashsale.sale.SaleHarness.fingerprint;
 import static com.flashsale.sale.SaleHarness.orderNo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.japi.Pair;
 import akka.persistence.testkit.SnapshotMeta;
 import akka.persistence.testkit.javadsl.SnapshotTestKit;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.flashsale.sale.SaleEvent.HoldsExpired;
@@ -20,6 +23,7 @@ import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.ReadyToPay;
 import com.flashsale.sale.SaleReply.SaleDetails;
 import com.flashsale.testing.TestClock;
+import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,6 +149,33 @@ class SaleRecoveryTest extends SaleSpec {
 
     assertThat(back).isEqualTo(snapshot);
     assertThat(fingerprint(SaleState.fromSnapshot(back), sale.now())).isEqualTo(fingerprint(state, sale.now()));
+  }
+
+  @Test
+  void bigSnapshotsAreWrittenCompressedAndUncompressedOnesStillRead() {
+    List<Order> orders = new ArrayList<>();
+    for (long no = 1; no <= 2_000; no++) {
+      orders.add(new Order(no, UUID.randomUUID().toString(), 1, null, OPENS, OPENS.plusSeconds(300),
+          OrderStatus.RESERVED, null, null));
+    }
+    SaleSnapshot big = new SaleSnapshot("sale", true, "product", PRICE, 2_000, OPENS, OPENS.plusSeconds(3_600), 1,
+        300, false, 0, 0, 0, 2_000, orders, Map.of());
+    ActorTestKit uncompressed = ActorTestKit.create("UncompressedCbor", ConfigFactory.parseString(
+            "akka.serialization.jackson.jackson-cbor.compression.algorithm = off")
+        .withFallback(ConfigFactory.parseResources("serialization.conf")));
+    try {
+      byte[] before = SerializationExtension.get(uncompressed.system().classicSystem()).serialize(big).get();
+      byte[] written = cbor(big);
+      assertThat(written.length).isLessThan(before.length / 2);
+
+      Serialization current = serialization();
+      Serializer serializer = current.findSerializerFor(big);
+      String manifest = Serializers.manifestFor(serializer, big);
+      assertThat(current.deserialize(written, serializer.identifier(), manifest).get()).isEqualTo(big);
+      assertThat(current.deserialize(before, serializer.identifier(), manifest).get()).isEqualTo(big);
+    } finally {
+      uncompressed.shutdownTestKit();
+    }
   }
 
   @Test
