@@ -40,6 +40,10 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
         UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
         if (envelope.event() instanceof SaleEvent.UnitsReserved reserved) {
           reservations.add(c, saleId, envelope.sequenceNr(), reserved);
+        } else if (envelope.event() instanceof SaleEvent.HoldsTaken taken) {
+          for (SaleEvent.UnitsReserved reserved : taken.reservations()) {
+            reservations.add(c, saleId, envelope.sequenceNr(), reserved);
+          }
         } else if (!changesNothingShown(envelope.event())) {
           reservations.flush(c);
           apply(c, saleId, envelope.sequenceNr(), envelope.event());

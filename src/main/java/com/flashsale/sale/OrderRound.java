@@ -7,6 +7,8 @@ import com.flashsale.sale.SaleCommand.ConfirmPayment;
 import com.flashsale.sale.SaleCommand.DeclinePayment;
 import com.flashsale.sale.SaleCommand.Reserve;
 import com.flashsale.sale.SaleCommand.WithReply;
+import com.flashsale.sale.SaleEvent.HoldsTaken;
+import com.flashsale.sale.SaleEvent.UnitsReserved;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.Rejected;
 import java.time.Duration;
@@ -76,9 +78,38 @@ final class OrderRound {
     this.nextOrderNo = state.nextOrderNo();
   }
 
-  /** The events to persist, in decision order; empty when every command was answered at once. */
+  /**
+   * The events to persist, in decision order, each run of two or more consecutive reservations as one
+   * {@link HoldsTaken}; empty when every command was answered at once.
+   */
   List<SaleEvent> events() {
-    return events;
+    List<SaleEvent> grouped = new ArrayList<>(events.size());
+    List<UnitsReserved> run = new ArrayList<>();
+    for (SaleEvent event : events) {
+      if (event instanceof UnitsReserved reserved) {
+        run.add(reserved);
+      } else {
+        endRun(run, grouped);
+        grouped.add(event);
+      }
+    }
+    endRun(run, grouped);
+    return grouped;
+  }
+
+  /** Every reservation of a round is made at {@code now}, so a run shares its times. */
+  private void endRun(List<UnitsReserved> run, List<SaleEvent> grouped) {
+    if (run.size() == 1) {
+      grouped.add(run.get(0));
+    } else if (run.size() > 1) {
+      grouped.add(new HoldsTaken(now, expiresAt(), run.stream()
+          .map(r -> new HoldsTaken.Hold(r.orderNo(), r.userId(), r.quantity(), r.idempotencyKey())).toList()));
+    }
+    run.clear();
+  }
+
+  private Instant expiresAt() {
+    return now.plusSeconds(state.holdSeconds());
   }
 
   Decision decide(WithReply cmd) {
@@ -135,8 +166,7 @@ final class OrderRound {
       return reject(ErrorCode.SOLD_OUT, "No unit available right now");
     }
     long orderNo = nextOrderNo++;
-    var reserved = new SaleEvent.UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), key, now,
-        now.plusSeconds(state.holdSeconds()));
+    var reserved = new UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), key, now, expiresAt());
     events.add(reserved);
     unitsTaken += cmd.quantity();
     Order order = new Order(orderNo, cmd.userId(), cmd.quantity(), key, now, reserved.expiresAt(),

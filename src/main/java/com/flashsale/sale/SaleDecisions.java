@@ -87,10 +87,11 @@ final class SaleDecisions {
       }
     }
     SaleReply.BatchWritten done = new SaleReply.BatchWritten(waiting.size());
-    if (round.events().isEmpty()) {
+    List<SaleEvent> events = round.events();
+    if (events.isEmpty()) {
       return effect.reply(batch.replyTo(), done);
     }
-    return persist(round.events())
+    return persist(events)
         .thenRun(written -> {
           for (int i = 0; i < waiting.size(); i++) {
             waiting.get(i).replyTo().tell(decided.get(i).afterWrite(written));

@@ -29,6 +29,22 @@ public sealed interface SaleEvent extends CborSerializable {
       implements SaleEvent {}
 
   /**
+   * Holds taken together (DESIGN.md rule 3): two or more reservations decided one after another in one
+   * round, written as one event, so a flash crowd costs the journal, and the projection reading it, one
+   * row per write rather than one per buyer. It means exactly its {@link #reservations()}, in order.
+   */
+  record HoldsTaken(Instant reservedAt, Instant expiresAt, List<Hold> holds) implements SaleEvent {
+
+    /** One buyer's hold: a {@link UnitsReserved} without the times its run shares. */
+    public record Hold(long orderNo, String userId, int quantity, String idempotencyKey) {}
+
+    public List<UnitsReserved> reservations() {
+      return holds.stream().map(hold -> new UnitsReserved(hold.orderNo(), hold.userId(), hold.quantity(),
+          hold.idempotencyKey(), reservedAt, expiresAt)).toList();
+    }
+  }
+
+  /**
    * A request with a new Idempotency-Key was answered with the buyer's existing hold: the key now
    * names that order, so replaying it answers the same order even after the hold is paid.
    */

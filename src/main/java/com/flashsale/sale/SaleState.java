@@ -1,6 +1,7 @@
 package com.flashsale.sale;
 
 import com.flashsale.sale.SaleEvent.HoldsExpired;
+import com.flashsale.sale.SaleEvent.HoldsTaken;
 import com.flashsale.sale.SaleEvent.OrderCancelled;
 import com.flashsale.sale.SaleEvent.OrderConfirmed;
 import com.flashsale.sale.SaleEvent.PaymentDeclined;
@@ -61,6 +62,8 @@ final class SaleState {
           e.expiresAt(), OrderStatus.RESERVED, null, null);
       index(order);
       lastOrderNo = Math.max(lastOrderNo, e.orderNo());
+    } else if (event instanceof HoldsTaken e) {
+      e.reservations().forEach(this::apply);
     } else if (event instanceof SaleEvent.IdempotencyKeyBound e) {
       ordersByIdempotencyKey.put(idempotencyIndexKey(e.userId(), e.idempotencyKey()), e.orderNo());
     } else if (event instanceof PaymentStarted e) {

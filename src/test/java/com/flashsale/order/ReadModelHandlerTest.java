@@ -161,13 +161,22 @@ class ReadModelHandlerTest {
         int roll = random.nextInt(100);
         List<Long> open = sale.open();
         if (roll < 60 && sale.available > 0) {
-          int quantity = 1 + random.nextInt(Math.min(3, sale.available));
-          long orderNo = ++sale.lastOrderNo;
-          String user = "user-" + random.nextInt(1000);
-          sale.orders.put(orderNo, new OrderModel(user, quantity, now, now.plusSeconds(600)));
-          sale.available -= quantity;
-          sale.reserved += quantity;
-          emit(sale, new SaleEvent.UnitsReserved(orderNo, user, quantity, null, now, now.plusSeconds(600)));
+          // one hold, or (as a batch writes them) a run of holds in one event
+          int holds = random.nextBoolean() ? 1 : 2 + random.nextInt(6);
+          List<SaleEvent.HoldsTaken.Hold> run = new ArrayList<>();
+          for (int i = 0; i < holds && sale.available > 0; i++) {
+            int quantity = 1 + random.nextInt(Math.min(3, sale.available));
+            long orderNo = ++sale.lastOrderNo;
+            String user = "user-" + random.nextInt(1000);
+            sale.orders.put(orderNo, new OrderModel(user, quantity, now, now.plusSeconds(600)));
+            sale.available -= quantity;
+            sale.reserved += quantity;
+            run.add(new SaleEvent.HoldsTaken.Hold(orderNo, user, quantity, null));
+          }
+          emit(sale, run.size() == 1
+              ? new SaleEvent.UnitsReserved(run.get(0).orderNo(), run.get(0).userId(), run.get(0).quantity(), null, now,
+                  now.plusSeconds(600))
+              : new SaleEvent.HoldsTaken(now, now.plusSeconds(600), run));
         } else if (roll < 66 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           OrderModel order = sale.orders.get(orderNo);

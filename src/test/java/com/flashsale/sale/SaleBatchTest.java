@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleEvent.HoldsTaken;
+import com.flashsale.sale.SaleEvent.HoldsTaken.Hold;
+import com.flashsale.sale.SaleEvent.OrderCancelled;
 import com.flashsale.sale.SaleEvent.UnitsReserved;
 import com.flashsale.sale.SaleHarness.Batch;
 import com.flashsale.sale.SaleHarness.Request;
@@ -14,6 +17,7 @@ import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.SaleReply.Rejected;
 import com.flashsale.testing.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,12 +40,13 @@ class SaleBatchTest extends SaleSpec {
   }
 
   @Test
-  void decidesInArrivalOrderAndWritesEveryHoldInOneCommand() {
+  void decidesInArrivalOrderAndWritesEveryHoldInOneEvent() {
     sale.createLive(3, 1, 300);
 
     Batch batch = sale.reserveBatch(testKit, buyers(5));
 
-    assertThat(batch.result().events()).hasSize(3).allMatch(UnitsReserved.class::isInstance);
+    assertThat(batch.result().events()).containsExactly(new HoldsTaken(sale.now(), sale.now().plusSeconds(300),
+        List.of(new Hold(1, "buyer-0", 1, null), new Hold(2, "buyer-1", 1, null), new Hold(3, "buyer-2", 1, null))));
     assertThat(batch.result().reply()).isEqualTo(new BatchWritten(3));
     for (int i = 0; i < 3; i++) {
       OrderDetails details = (OrderDetails) batch.answer(i);
@@ -71,8 +76,36 @@ class SaleBatchTest extends SaleSpec {
     assertThat(((OrderDetails) batch.answer(3)).order().id()).isEqualTo(bobs.order().id());
     assertThat(((Rejected) batch.answer(4)).code()).isEqualTo(ErrorCode.IDEMPOTENCY_MISMATCH);
     assertThat(((Rejected) batch.answer(5)).code()).isEqualTo(ErrorCode.VALIDATION);
-    assertThat(batch.result().events()).hasSize(2);
+    assertThat(batch.result().events()).singleElement().isInstanceOfSatisfying(HoldsTaken.class,
+        taken -> assertThat(taken.holds()).extracting(Hold::userId).containsExactly("alice", "bob"));
     assertThat(sale.stats().reserved()).isEqualTo(2);
+  }
+
+  /** Only consecutive reservations share an event, so the journal keeps the order the batch was decided in. */
+  @Test
+  void reservationsAroundAnotherChangeStayInTheirOrder() {
+    sale.createLive(10, 1, 300);
+    long alices = sale.reserved("alice");
+    SaleCommand.OrderCommand cancel = new SaleCommand.CancelOrder(alices, "alice", false,
+        testKit.createTestProbe(SaleReply.class).getRef());
+    TestProbe<SaleReply> batchDone = testKit.createTestProbe(SaleReply.class);
+    List<SaleCommand.OrderCommand> commands = List.of(reserve("bob"), reserve("carol"), cancel, reserve("dave"));
+
+    var result = sale.kit.runCommand(new SaleCommand.OrderBatch(commands, batchDone.getRef()));
+
+    Instant now = sale.now();
+    Instant expires = now.plusSeconds(300);
+    assertThat(result.events()).containsExactly(
+        new HoldsTaken(now, expires, List.of(new Hold(2, "bob", 1, null), new Hold(3, "carol", 1, null))),
+        new OrderCancelled(alices, now),
+        new UnitsReserved(4, "dave", 1, null, now, expires));
+    sale.kit.restart();
+    assertThat(sale.stats().reserved()).isEqualTo(3);
+    assertThat(sale.stats().available()).isEqualTo(7);
+  }
+
+  private SaleCommand.OrderCommand reserve(String buyer) {
+    return new SaleCommand.Reserve(buyer, 1, null, testKit.createTestProbe(SaleReply.class).getRef());
   }
 
   @Test
@@ -94,7 +127,7 @@ class SaleBatchTest extends SaleSpec {
     answers.get(1).expectNoMessage(Duration.ZERO);
     batchDone.expectNoMessage(Duration.ZERO);
     assertThat(sale.kit.persistenceTestKit().persistedInStorage(sale.persistenceId()))
-        .noneMatch(UnitsReserved.class::isInstance);
+        .noneMatch(event -> event instanceof UnitsReserved || event instanceof HoldsTaken);
   }
 
   @Test
