@@ -1,15 +1,10 @@
 package flashsale.support;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 
 /**
  * Mints buyer tokens the way the service does (HS256 over the UTF-8 bytes of the shared secret; claims
@@ -19,7 +14,7 @@ import java.util.Date;
 public final class Tokens {
 
   private static final Duration TTL = Duration.ofHours(12);
-  private static final MACSigner SIGNER = signer(Params.jwtSecret());
+  private static final Algorithm SIGNER = signer(Params.jwtSecret());
 
   private Tokens() {}
 
@@ -30,26 +25,19 @@ public final class Tokens {
 
   public static String issue(String userId, String role) {
     Instant now = Instant.now();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .subject(userId)
-        .claim("role", role)
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(TTL)))
-        .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-    try {
-      jwt.sign(SIGNER);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("Could not sign a token", e);
-    }
-    return jwt.serialize();
+    return JWT.create()
+        .withSubject(userId)
+        .withClaim("role", role)
+        .withIssuedAt(now)
+        .withExpiresAt(now.plus(TTL))
+        .sign(SIGNER);
   }
 
-  private static MACSigner signer(String secret) {
-    try {
-      return new MACSigner(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("The JWT secret must be at least 32 bytes (it is the service's HS256 key)", e);
+  private static Algorithm signer(String secret) {
+    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+    if (key.length < 32) {
+      throw new IllegalArgumentException("The JWT secret must be at least 32 bytes (it is the service's HS256 key)");
     }
+    return Algorithm.HMAC256(key);
   }
 }

@@ -18,12 +18,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
 import com.flashsale.testing.TestNodes;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -675,23 +671,17 @@ class HostileInputTest {
         + b64("{\"sub\":\"" + UUID.randomUUID() + "\",\"role\":\"admin\",\"exp\":" + futureExp() + "}") + ".";
   }
 
-  private static String signed(String secret, JWTClaimsSet claims) {
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-      jwt.sign(new MACSigner(secret.getBytes(UTF_8)));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String signed(String secret, JWTCreator.Builder claims) {
+    return claims.sign(Algorithm.HMAC256(secret.getBytes(UTF_8)));
   }
 
-  private static JWTClaimsSet.Builder claims(String role, Instant expires) {
-    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().subject(UUID.randomUUID().toString());
+  private static JWTCreator.Builder claims(String role, Instant expires) {
+    JWTCreator.Builder builder = JWT.create().withSubject(UUID.randomUUID().toString());
     if (role != null) {
-      builder.claim("role", role);
+      builder.withClaim("role", role);
     }
     if (expires != null) {
-      builder.expirationTime(Date.from(expires));
+      builder.withExpiresAt(expires);
     }
     return builder;
   }
@@ -716,19 +706,19 @@ class HostileInputTest {
     headers.put("alg None, role admin, empty signature", () -> "Bearer " + unsigned("None"));
     headers.put("alg HS256 header, role admin, empty signature", () -> "Bearer " + unsigned("HS256"));
     headers.put("HS256 signed with another secret (customer)",
-        () -> "Bearer " + signed(OTHER_SECRET, claims("customer", app.now().plusSeconds(3600)).build()));
+        () -> "Bearer " + signed(OTHER_SECRET, claims("customer", app.now().plusSeconds(3600))));
     headers.put("role admin signed with another secret",
-        () -> "Bearer " + signed(OTHER_SECRET, claims("admin", app.now().plusSeconds(3600)).build()));
+        () -> "Bearer " + signed(OTHER_SECRET, claims("admin", app.now().plusSeconds(3600))));
     headers.put("expired, right secret (customer)",
-        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("customer", app.now().minusSeconds(60)).build()));
+        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("customer", app.now().minusSeconds(60))));
     headers.put("expired, right secret (admin)",
-        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("admin", app.now().minusSeconds(60)).build()));
+        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("admin", app.now().minusSeconds(60))));
     headers.put("right secret, no exp",
-        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("admin", null).build()));
+        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("admin", null)));
     headers.put("right secret, no role",
-        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims(null, app.now().plusSeconds(3600)).build()));
+        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims(null, app.now().plusSeconds(3600))));
     headers.put("right secret, role superuser",
-        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("superuser", app.now().plusSeconds(3600)).build()));
+        () -> "Bearer " + signed(TestNodes.JWT_SECRET, claims("superuser", app.now().plusSeconds(3600))));
     headers.put("customer token with payload rewritten to admin", () -> "Bearer " + tamperedToAdmin());
 
     List<Case> cases = new ArrayList<>();
