@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The nginx of a local cluster: the repository's {@code nginx/nginx.conf} (packaged in the jar) with
@@ -26,6 +28,8 @@ final class LocalNginx implements AutoCloseable {
   private static final String NODES_END = "# FLASHSALE-NODES-END";
   private static final String LIMIT_BEGIN = "# FLASHSALE-LIMIT-BEGIN";
   private static final String LIMIT_END = "# FLASHSALE-LIMIT-END";
+  /** A server line of the template: its address, then the parameters kept for every node. */
+  private static final Pattern SERVER = Pattern.compile("(?m)^\\s*server\\s+\\S+?([^;\\S][^;]*)?;");
 
   private final Path binary;
   private final Path directory;
@@ -102,41 +106,70 @@ final class LocalNginx implements AutoCloseable {
   }
 
   /**
-   * The local configuration: the template with its upstream replaced by {@code nodePorts} on loopback,
+   * The local configuration: the template with its upstreams' servers replaced by {@code nodePorts} on loopback,
    * listening on {@code port} (loopback only), its pid, log and temporary files under {@code directory}, and
    * with {@code rateLimits} off the per-IP limit disabled (nginx does not count requests whose key is empty).
    */
   static String render(String template, Path directory, int port, boolean rateLimits, List<Integer> nodePorts) {
-    StringBuilder upstream = new StringBuilder("upstream flashsale_nodes {\n    least_conn;\n");
-    for (int nodePort : nodePorts) {
-      upstream.append("    server 127.0.0.1:").append(nodePort).append(" max_fails=1 fail_timeout=2s;\n");
-    }
-    if (nodePorts.isEmpty()) {
-      // nginx needs a server in an upstream: one that is down makes every request a 503 problem.
-      upstream.append("    server 127.0.0.1:").append(port).append(" down;\n");
-    }
-    upstream.append("    keepalive 64;\n    keepalive_requests 100000;\n    keepalive_timeout 50s;\n  }\n");
-    String limit = "limit_req_zone " + (rateLimits ? "$binary_remote_addr" : "\"\"")
+    String limit = "  limit_req_zone " + (rateLimits ? "$binary_remote_addr" : "\"\"")
         + " zone=per_client_ip:10m rate=100r/s;\n";
     String d = directory.toAbsolutePath().toString();
     String paths = "  client_body_temp_path " + d + "/tmp/body;\n  proxy_temp_path " + d + "/tmp/proxy;\n"
         + "  fastcgi_temp_path " + d + "/tmp/fastcgi;\n  uwsgi_temp_path " + d + "/tmp/uwsgi;\n"
         + "  scgi_temp_path " + d + "/tmp/scgi;\n";
-    String rendered = replaceBlock(replaceBlock(template, NODES_BEGIN, NODES_END, upstream.toString()),
-        LIMIT_BEGIN, LIMIT_END, limit);
+    String rendered = replaceBlock(withNodes(template, port, nodePorts), LIMIT_BEGIN, LIMIT_END, limit);
     rendered = requireReplace(rendered, "listen 8080 ", "listen 127.0.0.1:" + port + " ");
     rendered = requireReplace(rendered, "http {\n", "http {\n" + paths);
     return "pid " + d + "/nginx.pid;\nerror_log " + d + "/error.log warn;\n" + rendered;
   }
 
-  private static String replaceBlock(String text, String begin, String end, String replacement) {
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    if (from < 0 || to < from) {
-      throw new IllegalStateException("nginx.conf lacks the " + begin + " / " + end + " markers");
+  /**
+   * Every upstream's server lines (between the nodes markers) replaced by {@code nodePorts} on loopback, each
+   * with the parameters the template gives its first server there ({@code max_conns} and the like).
+   */
+  private static String withNodes(String template, int port, List<Integer> nodePorts) {
+    String rendered = template;
+    int searchFrom = 0;
+    int blocks = 0;
+    while (rendered.indexOf(NODES_BEGIN, searchFrom) >= 0) {
+      int begin = rendered.indexOf(NODES_BEGIN, searchFrom);
+      Matcher first = SERVER.matcher(rendered.substring(begin, Math.max(begin, rendered.indexOf(NODES_END, begin))));
+      if (!first.find()) {
+        throw new IllegalStateException("nginx.conf has no server line between " + NODES_BEGIN + " and " + NODES_END);
+      }
+      String parameters = first.group(1) == null ? "" : first.group(1);
+      StringBuilder servers = new StringBuilder();
+      for (int nodePort : nodePorts) {
+        servers.append("    server 127.0.0.1:").append(nodePort).append(parameters).append(";\n");
+      }
+      if (nodePorts.isEmpty()) {
+        // nginx needs a server in an upstream: one that is down makes every request a 503 problem.
+        servers.append("    server 127.0.0.1:").append(port).append(" down;\n");
+      }
+      int lineStart = rendered.lastIndexOf('\n', begin) + 1;
+      rendered = replaceBlock(rendered, begin, NODES_END, servers.toString());
+      searchFrom = lineStart + servers.length();
+      blocks++;
     }
+    if (blocks == 0) {
+      throw new IllegalStateException("nginx.conf lacks the " + NODES_BEGIN + " / " + NODES_END + " markers");
+    }
+    return rendered;
+  }
+
+  private static String replaceBlock(String text, String begin, String end, String replacement) {
+    return replaceBlock(text, text.indexOf(begin), end, replacement);
+  }
+
+  /** Replaces the lines from the one holding {@code from} to the one holding the next {@code end} marker. */
+  private static String replaceBlock(String text, int from, String end, String replacement) {
+    int to = from < 0 ? -1 : text.indexOf(end, from);
+    if (from < 0 || to < 0) {
+      throw new IllegalStateException("nginx.conf lacks a block ending in " + end);
+    }
+    int lineStart = text.lastIndexOf('\n', from) + 1;
     int lineEnd = text.indexOf('\n', to);
-    return text.substring(0, from) + replacement + text.substring(lineEnd + 1);
+    return text.substring(0, lineStart) + replacement + text.substring(lineEnd + 1);
   }
 
   private static String requireReplace(String text, String target, String replacement) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +144,134 @@ class NginxTest {
       assertThat(postsAnswered503).isEqualTo(hangsUp.posts.get());
       // Every GET was answered 200, by the other node when the first hung up.
       assertThat(answers.gets.get()).isEqualTo(rounds);
+    }
+  }
+
+  @Test
+  void keepsTheUpstreamConnectionsOfABurstForTheNext() throws Exception {
+    int inFlight = 300;
+    try (HoldingNode node = new HoldingNode();
+        LocalNginx unlimited = LocalNginx.start(nginxBinary, directory.resolve("pool"), TestNodes.freePort(), false,
+            List.of(node.port()))) {
+      ApiClient client = ApiClient.forPort(unlimited.port());
+      for (int burst = 0; burst < 2; burst++) {
+        List<CompletableFuture<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < inFlight; i++) {
+          answers.add(client.sendAsync("GET", "/api/sales", null, null, null, Map.of()));
+        }
+        // All of them at the node at once, so nginx holds one upstream connection per request.
+        eventually(Duration.ofSeconds(20), () -> assertThat(node.held()).isEqualTo(inFlight));
+        node.answerAll();
+        assertThat(answers.stream().map(CompletableFuture::join)).allMatch(response -> response.status() == 200);
+      }
+      // The second burst found the first one's connections kept: a pool smaller than a burst closes the
+      // rest after their answers, and the node pays for new connections on every burst.
+      assertThat(node.accepted()).as("connections the node accepted over two bursts of " + inFlight)
+          .isLessThanOrEqualTo(inFlight + inFlight / 10);
+    }
+  }
+
+  @Test
+  void shedsRequestsBeyondTheNodesBoundWith503ProblemAtOnce() throws Exception {
+    int bound = 2048; // max_conns of nginx.conf's request upstream
+    int beyond = 40;
+    try (HoldingNode node = new HoldingNode();
+        LocalNginx unlimited = LocalNginx.start(nginxBinary, directory.resolve("bound"), TestNodes.freePort(), false,
+            List.of(node.port()))) {
+      ApiClient client = ApiClient.forPort(unlimited.port());
+      List<CompletableFuture<Response>> held = new ArrayList<>();
+      for (int i = 0; i < bound; i++) {
+        held.add(client.sendAsync("GET", "/api/sales", null, null, null, Map.of()));
+      }
+      eventually(Duration.ofSeconds(30), () -> assertThat(node.held()).isEqualTo(bound));
+
+      List<CompletableFuture<Response>> extra = new ArrayList<>();
+      for (int i = 0; i < beyond; i++) {
+        extra.add(client.sendAsync("GET", "/api/sales", null, null, null, Map.of()));
+      }
+      // Answered while every request before them is still held: shed at the door, not queued at the node.
+      for (CompletableFuture<Response> answer : extra) {
+        Response response = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertProblem(response, 503, "OVERLOADED");
+        assertThat(response.header("Retry-After")).isEqualTo("1");
+      }
+      assertThat(node.held()).isEqualTo(bound);
+      assertThat(held).noneMatch(CompletableFuture::isDone);
+
+      node.answerAll();
+      assertThat(held.stream().map(CompletableFuture::join)).allMatch(response -> response.status() == 200);
+      assertThat(node.accepted()).as("connections the node accepted").isEqualTo(bound);
+    }
+  }
+
+  /**
+   * A node stand-in that holds every request until told to answer them all, on keep-alive connections,
+   * counting the connections it accepted.
+   */
+  static final class HoldingNode implements AutoCloseable {
+    private final ServerSocket server;
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile CountDownLatch gate = new CountDownLatch(1);
+
+    HoldingNode() throws IOException {
+      server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(this::accept, "holding-node");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int accepted() {
+      return accepted.get();
+    }
+
+    int held() {
+      return held.get();
+    }
+
+    /** Answers every request held now; later ones wait for the next call. */
+    void answerAll() {
+      CountDownLatch open = gate;
+      gate = new CountDownLatch(1);
+      held.set(0);
+      open.countDown();
+    }
+
+    private void accept() {
+      while (!server.isClosed()) {
+        try {
+          Socket socket = server.accept();
+          accepted.incrementAndGet();
+          Thread connection = new Thread(() -> serve(socket), "holding-node-connection");
+          connection.setDaemon(true);
+          connection.start();
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }
+    }
+
+    private void serve(Socket socket) {
+      try (socket) {
+        while (!StubNode.readHead(socket.getInputStream()).isEmpty()) {
+          CountDownLatch waitFor = gate;
+          held.incrementAndGet();
+          waitFor.await();
+          socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+        }
+      } catch (IOException | InterruptedException closed) {
+        // nginx closed the connection, or the test is over
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
     }
   }
 

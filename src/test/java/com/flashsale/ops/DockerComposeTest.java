@@ -43,7 +43,8 @@ class DockerComposeTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final List<String> NODES = List.of("node1", "node2", "node3");
   private static final Set<String> SERVICES = Set.of("postgres", "node1", "node2", "node3", "nginx");
-  private static final String UPSTREAM = "flashsale_nodes";
+  /** nginx.conf's upstreams: API requests, and SSE streams (which must not use up the requests' max_conns). */
+  private static final List<String> UPSTREAMS = List.of("flashsale_nodes", "flashsale_streams");
   private static final String RUNTIME_JAR = "/app/flashsale.jar";
 
   private static final Pattern CONF_VARIABLE = Pattern.compile("\\$\\{\\?(FLASHSALE_[A-Z0-9_]+)}");
@@ -252,11 +253,13 @@ class DockerComposeTest {
   void nginxBalancesExactlyTheNodeServicesAtTheirHttpPort() {
     Set<String> expected = NODES.stream()
         .map(node -> node + ":" + environment(node).get("FLASHSALE_HTTP_PORT")).collect(Collectors.toSet());
-    assertThat(upstreamServers()).as("servers of upstream " + UPSTREAM + " in nginx/nginx.conf")
-        .containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(nginxDirectives()).as("nginx.conf proxies to the upstream")
-        .anyMatch(directive -> directive.equals("proxy_pass http://" + UPSTREAM)
-            || directive.startsWith("proxy_pass http://" + UPSTREAM + "/"));
+    for (String upstream : UPSTREAMS) {
+      assertThat(upstreamServers(upstream)).as("servers of upstream " + upstream + " in nginx/nginx.conf")
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(nginxDirectives()).as("nginx.conf proxies to the upstream " + upstream)
+          .anyMatch(directive -> directive.equals("proxy_pass http://" + upstream)
+              || directive.startsWith("proxy_pass http://" + upstream + "/"));
+    }
   }
 
   // ---- the image
@@ -516,11 +519,11 @@ class DockerComposeTest {
     return directives;
   }
 
-  /** The addresses (host:port) of the server directives in {@code upstream flashsale_nodes { ... }}. */
-  private static Set<String> upstreamServers() {
+  /** The addresses (host:port) of the server directives in {@code upstream NAME { ... }}. */
+  private static Set<String> upstreamServers(String upstream) {
     List<String> directives = nginxDirectives();
-    int start = directives.indexOf("upstream " + UPSTREAM + " {");
-    assertThat(start).as("nginx.conf has 'upstream " + UPSTREAM + " {'").isNotNegative();
+    int start = directives.indexOf("upstream " + upstream + " {");
+    assertThat(start).as("nginx.conf has 'upstream " + upstream + " {'").isNotNegative();
     Set<String> servers = new LinkedHashSet<>();
     for (String directive : directives.subList(start + 1, directives.size())) {
       if (directive.endsWith("}")) {
