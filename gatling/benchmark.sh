@@ -1,78 +1,102 @@
 #!/usr/bin/env bash
-# The flash-sale benchmark in one command: builds the service and the simulations, then for batching
-# off and on: starts a fresh local node behind nginx (embedded PostgreSQL, rate limits off: every
-# simulated buyer has the same address), warms it with a short rush, runs the measured FlashSaleRush
-# against it, stops it.
-# Prints both summaries side by side (ratio = on / off) and exits non-zero if either run failed its
-# audit (oversold, lost or duplicated an acknowledged order) or Gatling failed.
+# The flash-sale benchmark in one command: builds the service, the simulations and the storm tool, then
+#  1. for batching off and on: starts a fresh local node behind nginx (embedded PostgreSQL, rate limits
+#     off: every simulated buyer has the same address), runs FlashSaleRush against it (a warm-up sale
+#     first, then the measured one, in one Gatling run), stops it; prints both summaries side by side
+#     (ratio = on / off);
+#  2. capacity (when wrk is installed; CAPACITY=off skips it): a fresh node alone, batching on, stormed by
+#     wrk over 64 kept-alive connections (StormBenchmark): a sale of 100,000 units to 100,000 buyers, then
+#     one of 1,000 units to 100,000 attempts; prints reservations/s while selling, attempts/s once sold
+#     out and their latencies. Gatling spends about a core of a 2-core machine at 3,000-4,000 buyers/s;
+#     wrk measures what the node sustains.
+# Exits non-zero if any run failed its audit (oversold, lost or duplicated an acknowledged order) or a
+# load tool failed.
 #
-#   gatling/benchmark.sh                       # defaults below
-#   BUYERS=100000 STOCK=100000 RATE=20000 gatling/benchmark.sh
+#   gatling/benchmark.sh                                   # defaults below: 100,000 buyers for 1,000 units
+#   BUYERS=20000 STOCK=2000 RATE=1000 CAPACITY=off gatling/benchmark.sh
 #
-# Sizes: BUYERS (8000), STOCK (2000), RATE arrivals/s (500), RAMP seconds (2), PAY_RATIO (0.8),
-# WARMUP_BUYERS (4000), PORT (18080), DB_PORT (54339), MODES ("off on"), VIA (nginx, or direct: the
-# node alone, where each buyer's new connection costs the node ~1 ms of CPU). The defaults stay below what a
-# 2-core machine running Gatling, the node and PostgreSQL together sustains; above it, Gatling opens a
-# new connection for every buyer waiting for an answer and the run measures the client's own sockets.
+# Sizes: BUYERS (100000), STOCK (1000), RATE arrivals/s (3000), RAMP seconds (0), PAY_RATIO (0.8),
+# WARMUP_BUYERS (20000, at RATE), PORT (18080), DB_PORT (54339), MODES ("off on"), VIA (nginx, or direct:
+# the node alone), CAPACITY (on). On a 2-core machine running Gatling, nginx, the node and PostgreSQL
+# together, batching on held 4,000 arrivals/s; batching off at 4,000/s kept so many buyers waiting that
+# Gatling ran out of file descriptors (20,000) in one run of two, so the default is 3,000.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-BUYERS=${BUYERS:-8000}
-STOCK=${STOCK:-2000}
-RATE=${RATE:-500}
-RAMP=${RAMP:-2}
+BUYERS=${BUYERS:-100000}
+STOCK=${STOCK:-1000}
+RATE=${RATE:-3000}
+RAMP=${RAMP:-0}
 PAY_RATIO=${PAY_RATIO:-0.8}
-WARMUP_BUYERS=${WARMUP_BUYERS:-4000}
+WARMUP_BUYERS=${WARMUP_BUYERS:-20000}
 PORT=${PORT:-18080}
 DB_PORT=${DB_PORT:-54339}
-MODES=${MODES:-"off on"}
+MODES=${MODES-"off on"}
 VIA=${VIA:-nginx}
+CAPACITY=${CAPACITY:-on}
 out="$root/gatling/target/benchmark"
+# Gatling holds a socket per buyer waiting for an answer: a collapsing run (batching off) can reach the
+# descriptor limit, and the JVM then fails to load its own classes. Raised where allowed.
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 mkdir -p "$out"
+if [ "$CAPACITY" = on ] && ! command -v wrk > /dev/null; then
+  echo "capacity runs need wrk (apt-get install wrk); skipping them" >&2
+  CAPACITY=off
+fi
 
 echo "== building the service and the simulations"
 mvn -B -q package -DskipTests
 mvn -B -q -f gatling/pom.xml test-compile
+if [ "$CAPACITY" = on ]; then
+  mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/benchmark-cp.txt -Dmdep.includeScope=test
+fi
 
 node_pid=""
+data=""
 stop_node() {
   if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
     kill "$node_pid"
     wait "$node_pid" 2>/dev/null || true
   fi
   node_pid=""
+  [ -z "$data" ] || rm -rf "$data"
 }
 trap stop_node EXIT
 
-rush() { # label summary-file buyers stock
+start_node() { # batching log [local options...]
+  local batching=$1 log=$2
+  shift 2
+  data="$(mktemp -d)"
+  FLASHSALE_BATCHING=$batching FLASHSALE_RATE_LIMITS=off \
+    java -jar target/flashsale.jar local --nodes 1 "$@" --data "$data" \
+    --http-port "$PORT" --management-port "$((PORT + 10))" --cluster-port "$((PORT + 20))" --db-port "$DB_PORT" \
+    > "$log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 120); do
+    curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null && return 0
+    sleep 1
+  done
+  echo "the node did not become ready; see $log" >&2
+  exit 1
+}
+
+# The warm-up runs in the measured rush's own JVM (FlashSaleRush -DwarmupBuyers): a warm node measured by a
+# cold client still reports the client's JIT and connection set-up in the sale's first seconds.
+rush() { # label summary-file
   mvn -B -q -f gatling/pom.xml gatling:test -Dgatling.simulationClass=flashsale.FlashSaleRush \
-    -DbaseUrl="http://127.0.0.1:$PORT" -Dbuyers="$3" -Dstock="$4" -Drate="$RATE" -DrampSeconds="$RAMP" \
-    -DpayRatio="$PAY_RATIO" -Dlabel="$1" -DsummaryFile="$2"
+    -DbaseUrl="http://127.0.0.1:$PORT" -Dbuyers="$BUYERS" -Dstock="$STOCK" -Drate="$RATE" -DrampSeconds="$RAMP" \
+    -DpayRatio="$PAY_RATIO" -DwarmupBuyers="$WARMUP_BUYERS" -Dlabel="$1" -DsummaryFile="$2"
 }
 
 status=0
 for mode in $MODES; do
-  data="$(mktemp -d)"
-  echo "== batching $mode: starting a local node on :$PORT (log: $out/node-$mode.log)"
-  # One node; by default behind nginx as deployed (every simulated buyer opens its own connections, and
-  # nginx holds those while keeping a few to the node), VIA=direct for the node alone on $PORT.
-  FLASHSALE_BATCHING=$mode FLASHSALE_RATE_LIMITS=off \
-    java -jar target/flashsale.jar local --nodes 1 $([ "$VIA" = direct ] && echo --no-nginx) --data "$data" \
-    --http-port "$PORT" --management-port "$((PORT + 10))" --cluster-port "$((PORT + 20))" --db-port "$DB_PORT" \
-    > "$out/node-$mode.log" 2>&1 &
-  node_pid=$!
-  for _ in $(seq 120); do
-    curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null && break
-    sleep 1
-  done
-  curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null || { echo "the node did not become ready" >&2; exit 1; }
-  rm -f "$out/warmup-$mode.json" "$out/rush-$mode.json"  # a failed run must not report an earlier one's summary
-  echo "== batching $mode: warm-up rush ($WARMUP_BUYERS buyers)"
-  rush "warm-up" "$out/warmup-$mode.json" "$WARMUP_BUYERS" "$((WARMUP_BUYERS / 3))" > "$out/warmup-$mode.log" 2>&1 \
-    || { echo "warm-up failed, see $out/warmup-$mode.log" >&2; status=1; }
-  echo "== batching $mode: measured rush ($BUYERS buyers, $STOCK units, up to $RATE arrivals/s)"
-  rush "batching $mode" "$out/rush-$mode.json" "$BUYERS" "$STOCK" > "$out/rush-$mode.log" 2>&1 \
+  echo "== batching $mode: a local node on :$PORT (log: $out/node-$mode.log)"
+  # One node; by default behind nginx as deployed, VIA=direct for the node alone on $PORT.
+  start_node "$mode" "$out/node-$mode.log" $([ "$VIA" = direct ] && echo --no-nginx)
+  rm -f "$out/rush-$mode.json"  # a failed run must not report an earlier one's summary
+  echo "== batching $mode: warm-up ($WARMUP_BUYERS buyers), then the measured rush ($BUYERS buyers, $STOCK units, up to $RATE arrivals/s)"
+  rush "batching $mode" "$out/rush-$mode.json" > "$out/rush-$mode.log" 2>&1 \
     || { echo "the measured rush failed, see $out/rush-$mode.log" >&2; status=1; }
   curl -s "http://127.0.0.1:$PORT/metrics" > "$out/metrics-$mode.txt" || true
   grep -E '^flashsale_reserve_batch_size_(count|sum|max) ' "$out/metrics-$mode.txt" > "$out/batches-$mode.txt" || true
@@ -80,21 +104,42 @@ for mode in $MODES; do
     END {printf "heap used after the rush: %.0f MiB of %.0f MiB\n", used / 1048576, max / 1048576}' \
     "$out/metrics-$mode.txt" >> "$out/batches-$mode.txt" || true
   stop_node
-  rm -rf "$data"
 done
+
+if [ "$CAPACITY" = on ]; then
+  echo "== capacity: a local node alone on :$PORT, batching on, wrk with 64 connections (log: $out/node-capacity.log)"
+  start_node on "$out/node-capacity.log" --no-nginx
+  storm() { # log, then StormBenchmark's options
+    local log=$1
+    shift
+    java -cp "target/test-classes:target/classes:$(cat target/benchmark-cp.txt)" com.flashsale.testing.StormBenchmark \
+      --url "http://127.0.0.1:$PORT" --concurrency 64 --window "$@" > "$log" 2>&1 \
+      || { echo "a storm failed its audit or did not run, see $log" >&2; status=1; }
+    grep -E '^  (warm-up |STORM|SELLING|SOLD-OUT|AUDIT)' "$log" || true
+  }
+  echo "-- 100,000 units to 100,000 buyers (after warm-up storms of 20,000 and 40,000 units)"
+  storm "$out/capacity-selling.log" --stock 100000 --attempts 100000 --buyers 100000 --warmup 20000,40000
+  echo "-- 1,000 units to 100,000 attempts by 100,000 buyers"
+  storm "$out/capacity-sold-out.log" --stock 1000 --attempts 100000 --buyers 100000
+  stop_node
+fi
 
 set -- $MODES
 for mode in $MODES; do
   [ -f "$out/rush-$mode.json" ] || { echo "no summary for batching $mode: see $out/rush-$mode.log" >&2; exit 1; }
 done
 if [ "$#" -eq 2 ]; then
-  echo "== $1 vs $2 (ratio = $2 / $1); reports under gatling/target/gatling/"
+  echo "== FlashSaleRush, $1 vs $2 (ratio = $2 / $1); reports under gatling/target/gatling/"
   gatling/summary-table.sh "$out/rush-$1.json" "$out/rush-$2.json" || status=1
-else
+elif [ "$#" -eq 1 ]; then
   cat "$out/rush-$1.json"
 fi
 for mode in $MODES; do
   echo "batching $mode, the node's own meters (warm-up included):"
   sed 's/^/  /' "$out/batches-$mode.txt"
 done
+if [ "$CAPACITY" = on ]; then
+  echo "== capacity of one node (wrk, closed loop, 64 connections; load generator on the same machine)"
+  awk -f gatling/capacity-table.awk "$out/capacity-selling.log" "$out/capacity-sold-out.log" || status=1
+fi
 exit $status

