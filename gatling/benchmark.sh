@@ -6,8 +6,8 @@
 #     (ratio = on / off);
 #  2. capacity (when wrk is installed; CAPACITY=off skips it): a fresh node alone, batching on, stormed by
 #     wrk over 64 kept-alive connections (StormBenchmark): a sale of 100,000 units to 100,000 buyers, then
-#     one of 1,000 units to 100,000 attempts; prints reservations/s while selling, attempts/s once sold
-#     out and their latencies. Gatling spends about a core of a 2-core machine at 3,000-4,000 buyers/s;
+#     one of 1,000 units to 100,000 attempts followed by 100,000 more at the sold-out sale; prints
+#     reservations/s while selling, attempts/s once sold out and their latencies. Gatling spends about a core of a 2-core machine at 3,000-4,000 buyers/s;
 #     wrk measures what the node sustains.
 # Exits non-zero if any run failed its audit (oversold, lost or duplicated an acknowledged order) or a
 # load tool failed.
@@ -113,14 +113,14 @@ if [ "$CAPACITY" = on ]; then
     local log=$1
     shift
     java -cp "target/test-classes:target/classes:$(cat target/benchmark-cp.txt)" com.flashsale.testing.StormBenchmark \
-      --url "http://127.0.0.1:$PORT" --concurrency 64 --window "$@" > "$log" 2>&1 \
+      --url "http://127.0.0.1:$PORT" --concurrency 64 "$@" > "$log" 2>&1 \
       || { echo "a storm failed its audit or did not run, see $log" >&2; status=1; }
     grep -E '^  (warm-up |STORM|SELLING|SOLD-OUT|AUDIT)' "$log" || true
   }
   echo "-- 100,000 units to 100,000 buyers (after warm-up storms of 20,000 and 40,000 units)"
   storm "$out/capacity-selling.log" --stock 100000 --attempts 100000 --buyers 100000 --warmup 20000,40000
-  echo "-- 1,000 units to 100,000 attempts by 100,000 buyers"
-  storm "$out/capacity-sold-out.log" --stock 1000 --attempts 100000 --buyers 100000
+  echo "-- 1,000 units to 100,000 attempts by 100,000 buyers, then 100,000 attempts by others at the sold-out sale"
+  storm "$out/capacity-sold-out.log" --stock 1000 --attempts 100000 --buyers 100000 --sold-out-attempts 100000
   stop_node
 fi
 
