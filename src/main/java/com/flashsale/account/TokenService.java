@@ -15,8 +15,9 @@ import java.util.Optional;
  * Issues and verifies the API's JWTs: HS256 keyed with the UTF-8 bytes of the configured secret,
  * claims {@code sub}, {@code role}, {@code exp}. Only HS256 is accepted ({@code alg: none} or any other
  * algorithm is refused), and an expired token is invalid. Every authenticated request verifies one,
- * so the library matters: java-jwt (JDK Base64, Jackson) verifies in about a third of the time
- * nimbus-jose-jwt took (1.9 µs against 6.3 µs, warmed, on the benchmark machine).
+ * so the library matters: java-jwt (JDK Base64, Jackson) verifies in under half the time
+ * nimbus-jose-jwt took (parse, verify and read the claims: 1.8 µs against 4.2 µs, warmed, in a loop on a
+ * 2-core machine).
  */
 public final class TokenService {
 
