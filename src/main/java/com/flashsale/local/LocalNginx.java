@@ -28,6 +28,9 @@ final class LocalNginx implements AutoCloseable {
   private static final String NODES_END = "# FLASHSALE-NODES-END";
   private static final String LIMIT_BEGIN = "# FLASHSALE-LIMIT-BEGIN";
   private static final String LIMIT_END = "# FLASHSALE-LIMIT-END";
+  /** The lines from a nodes marker to the next end marker, both included. */
+  private static final Pattern NODES_BLOCK = Pattern.compile(
+      "(?ms)^[^\\n]*" + Pattern.quote(NODES_BEGIN) + ".*?" + Pattern.quote(NODES_END) + "[^\\n]*\\n");
   /** A server line of the template: its address, then the parameters kept for every node. */
   private static final Pattern SERVER = Pattern.compile("(?m)^\\s*server\\s+\\S+?([^;\\S][^;]*)?;");
 
@@ -128,12 +131,12 @@ final class LocalNginx implements AutoCloseable {
    * with the parameters the template gives its first server there ({@code max_conns} and the like).
    */
   private static String withNodes(String template, int port, List<Integer> nodePorts) {
-    String rendered = template;
-    int searchFrom = 0;
-    int blocks = 0;
-    while (rendered.indexOf(NODES_BEGIN, searchFrom) >= 0) {
-      int begin = rendered.indexOf(NODES_BEGIN, searchFrom);
-      Matcher first = SERVER.matcher(rendered.substring(begin, Math.max(begin, rendered.indexOf(NODES_END, begin))));
+    Matcher block = NODES_BLOCK.matcher(template);
+    StringBuilder rendered = new StringBuilder();
+    boolean found = false;
+    while (block.find()) {
+      found = true;
+      Matcher first = SERVER.matcher(block.group());
       if (!first.find()) {
         throw new IllegalStateException("nginx.conf has no server line between " + NODES_BEGIN + " and " + NODES_END);
       }
@@ -146,26 +149,20 @@ final class LocalNginx implements AutoCloseable {
         // nginx needs a server in an upstream: one that is down makes every request a 503 problem.
         servers.append("    server 127.0.0.1:").append(port).append(" down;\n");
       }
-      int lineStart = rendered.lastIndexOf('\n', begin) + 1;
-      rendered = replaceBlock(rendered, begin, NODES_END, servers.toString());
-      searchFrom = lineStart + servers.length();
-      blocks++;
+      block.appendReplacement(rendered, Matcher.quoteReplacement(servers.toString()));
     }
-    if (blocks == 0) {
+    if (!found) {
       throw new IllegalStateException("nginx.conf lacks the " + NODES_BEGIN + " / " + NODES_END + " markers");
     }
-    return rendered;
+    return block.appendTail(rendered).toString();
   }
 
+  /** Replaces the lines from the one holding {@code begin} to the one holding {@code end}. */
   private static String replaceBlock(String text, String begin, String end, String replacement) {
-    return replaceBlock(text, text.indexOf(begin), end, replacement);
-  }
-
-  /** Replaces the lines from the one holding {@code from} to the one holding the next {@code end} marker. */
-  private static String replaceBlock(String text, int from, String end, String replacement) {
-    int to = from < 0 ? -1 : text.indexOf(end, from);
-    if (from < 0 || to < 0) {
-      throw new IllegalStateException("nginx.conf lacks a block ending in " + end);
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalStateException("nginx.conf lacks the " + begin + " / " + end + " markers");
     }
     int lineStart = text.lastIndexOf('\n', from) + 1;
     int lineEnd = text.indexOf('\n', to);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,7 +192,7 @@ class NginxTest {
       }
       // Answered while every request before them is still held: shed at the door, not queued at the node.
       for (CompletableFuture<Response> answer : extra) {
-        Response response = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Response response = answer.get(10, TimeUnit.SECONDS);
         assertProblem(response, 503, "OVERLOADED");
         assertThat(response.header("Retry-After")).isEqualTo("1");
       }

@@ -8,17 +8,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Reads a node's {@code /metrics} every 50 ms during a storm, for {@link StormBenchmark}: the read model's lag,
- * the purchases answered 201 and all purchases answered. From them: the selling window (first sample that
- * counted a new reservation to the first that counted them all), and the sold-out phase after it (to the
- * sample that counted the last attempt).
+ * Reads a node's {@code /metrics} every 50 ms during a storm, for {@link StormBenchmark}: the read model's lag
+ * and the purchases answered 201. From them: the selling window (first sample that counted a new reservation
+ * to the first that counted them all) and the lag within it.
  */
 final class MetricsSampler {
 
   private static final Duration EVERY = Duration.ofMillis(50);
 
-  /** One reading: seconds since the start, lag in seconds, reservations and purchases counted so far. */
-  private record Sample(double at, double lag, double reserved, double purchases) {}
+  /** One reading: seconds since the start, lag in seconds, reservations counted so far. */
+  private record Sample(double at, double lag, double reserved) {}
 
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -53,24 +52,17 @@ final class MetricsSampler {
   private static Sample read(ApiClient node, double at) {
     double lag = Double.NaN;
     double reserved = 0;
-    double purchases = 0;
     for (String line : node.get("/metrics", null).body().lines().toList()) {
       if (line.startsWith("flashsale_projection_lag_seconds")) {
         lag = lastNumber(line);
-      } else if (line.startsWith("flashsale_purchases_total{")) {
-        purchases += lastNumber(line);
-        if (line.contains("outcome=\"reserved\"")) {
-          reserved = lastNumber(line);
-        }
+      } else if (line.startsWith("flashsale_purchases_total{outcome=\"reserved\"")) {
+        reserved = lastNumber(line);
       }
     }
-    return new Sample(at, lag, reserved, purchases);
+    return new Sample(at, lag, reserved);
   }
 
-  /**
-   * A SELLING line (reservations/s over the window, the read model's lag in it) and a SOLD-OUT line (attempts
-   * answered after the window, over the time until the last of them).
-   */
+  /** A SELLING line: reservations/s over the window, and the read model's lag in it. */
   String report(long reservations) {
     List<Sample> all = List.copyOf(samples);
     Sample base = all.get(0);
@@ -92,18 +84,10 @@ final class MetricsSampler {
       return "  SELLING not seen: the samples never counted all " + reservations + " reservations\n";
     }
     double[] sorted = lags.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    StringBuilder report = new StringBuilder(String.format("  SELLING reservations=%d seconds=%.2f "
-            + "reservations_per_s=%.0f; projection lag over %d samples (every 50 ms): p50 %.3f s, p99 %.3f s, max %.3f s%n",
+    return String.format("  SELLING reservations=%d seconds=%.2f reservations_per_s=%.0f; projection lag over %d "
+            + "samples (every 50 ms): p50 %.3f s, p99 %.3f s, max %.3f s%n",
         reservations, to.at() - from.at(), reservations / (to.at() - from.at()), sorted.length, sorted[sorted.length / 2],
-        sorted[(int) Math.ceil(sorted.length * 0.99) - 1], sorted[sorted.length - 1]));
-    Sample last = all.stream().filter(sample -> sample.purchases() == all.get(all.size() - 1).purchases())
-        .findFirst().orElseThrow();
-    double afterwards = last.purchases() - to.purchases();
-    if (afterwards > 0 && last.at() > to.at()) {
-      report.append(String.format("  SOLD-OUT attempts=%.0f seconds=%.2f attempts_per_s=%.0f%n", afterwards,
-          last.at() - to.at(), afterwards / (last.at() - to.at())));
-    }
-    return report.toString();
+        sorted[(int) Math.ceil(sorted.length * 0.99) - 1], sorted[sorted.length - 1]);
   }
 
   private static double lastNumber(String line) {

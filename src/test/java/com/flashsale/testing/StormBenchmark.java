@@ -1,5 +1,8 @@
 package com.flashsale.testing;
 
+import static com.flashsale.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
@@ -22,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,37 +111,43 @@ public final class StormBenchmark implements Callable<Integer> {
     return reservations <= stock && audit(saleId) ? 0 : 1;
   }
 
+  /** What the read model lists of a sale: how many orders, and the first and last one's {@code createdAt}. */
+  private record Listed(long orders, Instant first, Instant last) {}
+
   /**
    * The sale's orders as the read model lists them (waiting until it has them all): reservations over the
    * time from the first one's {@code createdAt} to the last one's.
    */
-  private String sellingWindow(String saleId) throws InterruptedException {
+  private String sellingWindow(String saleId) {
     JsonNode stats = api.get("/api/admin/sales/" + saleId + "/stats", admin).json();
     long sold = stats.get("reserved").asLong() + stats.get("confirmed").asLong() + stats.get("released").asLong();
-    for (int round = 0; round < 60; round++) {
-      Instant first = null;
-      Instant last = null;
-      long listed = 0;
-      String after = null;
-      do {
-        JsonNode page = api.get("/api/admin/sales/" + saleId + "/orders?limit=500"
-            + (after == null ? "" : "&after=" + after), admin).json();
-        for (JsonNode order : page.get("items")) {
-          Instant created = Instant.parse(order.get("createdAt").asText());
-          first = first == null || created.isBefore(first) ? created : first;
-          last = last == null || created.isAfter(last) ? created : last;
-          listed++;
-        }
-        after = page.get("next").isNull() ? null : page.get("next").asText();
-      } while (after != null);
-      if (listed >= sold && first != null) {
-        double seconds = Duration.between(first, last).toNanos() / 1e9;
-        return String.format("  SELLING reservations=%d seconds=%.2f reservations_per_s=%.0f (first to last order)%n",
-            listed, seconds, listed / Math.max(seconds, 1e-3));
+    AtomicReference<Listed> listed = new AtomicReference<>();
+    eventually(Duration.ofSeconds(30), () -> { // the read model trails the entity
+      listed.set(listOrders(saleId));
+      assertThat(listed.get().orders()).as("orders the read model lists").isGreaterThanOrEqualTo(sold);
+    });
+    double seconds = Duration.between(listed.get().first(), listed.get().last()).toNanos() / 1e9;
+    return String.format("  SELLING reservations=%d seconds=%.2f reservations_per_s=%.0f (first to last order)%n",
+        listed.get().orders(), seconds, listed.get().orders() / Math.max(seconds, 1e-3));
+  }
+
+  private Listed listOrders(String saleId) {
+    Instant first = Instant.MAX;
+    Instant last = Instant.MIN;
+    long orders = 0;
+    String after = null;
+    do {
+      JsonNode page = api.get("/api/admin/sales/" + saleId + "/orders?limit=500"
+          + (after == null ? "" : "&after=" + after), admin).json();
+      for (JsonNode order : page.get("items")) {
+        Instant created = Instant.parse(order.get("createdAt").asText());
+        first = created.isBefore(first) ? created : first;
+        last = created.isAfter(last) ? created : last;
+        orders++;
       }
-      Thread.sleep(500); // the read model trails the entity
-    }
-    return "  SELLING unknown: the read model did not list all " + sold + " orders in 30 s\n";
+      after = page.get("next").isNull() ? null : page.get("next").asText();
+    } while (after != null);
+    return new Listed(orders, first, last);
   }
 
   private void mintTokens(int count) {
