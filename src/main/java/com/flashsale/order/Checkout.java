@@ -34,7 +34,7 @@ public final class Checkout {
   }
 
   public CompletionStage<OrderView> pay(OrderId id, String userId, String paymentToken) {
-    return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, replyTo))
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, sales.deadline(), replyTo))
         .thenCompose(reply -> {
           if (reply instanceof OrderDetails alreadyPaid) {
             return CompletableFuture.completedFuture(alreadyPaid.order());

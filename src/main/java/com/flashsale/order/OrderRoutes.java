@@ -103,7 +103,7 @@ public final class OrderRoutes {
     }
     return Routes.completeAsync(purchasesInFlight.run(() ->
             sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, idempotencyKey.orElse(null),
-                replyTo), OrderDetails.class))
+                sales.deadline(), replyTo), OrderDetails.class))
         .whenComplete((details, failure) -> {
           live.watchIfFound(saleId, failure);
           metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());
@@ -121,7 +121,8 @@ public final class OrderRoutes {
 
   private Route cancel(OrderId id, Principal caller) {
     return Routes.completeAsync(sales.order(id.saleId(),
-            replyTo -> new SaleCommand.CancelOrder(id.orderNo(), caller.userId(), caller.isAdmin(), replyTo),
+            replyTo -> new SaleCommand.CancelOrder(id.orderNo(), caller.userId(), caller.isAdmin(), sales.deadline(),
+                replyTo),
             OrderDetails.class)
         .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
   }

@@ -130,16 +130,32 @@ public final class OrderBatcher extends AbstractBehavior<OrderBatcher.Command> {
     return this;
   }
 
+  /**
+   * Sends the lane's next batch. Requests whose callers have given up meanwhile are answered here (the entity
+   * would not decide them either) rather than sent.
+   */
   private void send(UUID saleId, Lane lane) {
-    int size = Math.min(lane.waiting.size(), settings.maxSize());
-    List<OrderCommand> batch = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      batch.add(lane.waiting.poll());
-    }
     timers.cancel(saleId);
+    List<OrderCommand> batch = new ArrayList<>(Math.min(lane.waiting.size(), settings.maxSize()));
+    while (batch.size() < settings.maxSize() && !lane.waiting.isEmpty()) {
+      OrderCommand command = lane.waiting.poll();
+      if (command instanceof SaleCommand.Deadlined request && Deadlines.passed(request)) {
+        command.replyTo().tell(Deadlines.TOO_LATE);
+      } else {
+        batch.add(command);
+      }
+    }
+    if (batch.isEmpty()) {
+      if (lane.inFlight == 0) {
+        lanes.remove(saleId);
+      }
+      return;
+    }
     lane.inFlight++;
-    batchSizes.accept(size);
-    // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout.
+    batchSizes.accept(batch.size());
+    // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout. A
+    // batch the entity could not take or write is answered at once, so only a batch lost on the way (its
+    // node crashed) holds the lane until the timeout.
     getContext().ask(SaleReply.class, sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()), askTimeout,
         replyTo -> new OrderBatch(batch, replyTo), (reply, failure) -> new BatchDone(saleId));
   }

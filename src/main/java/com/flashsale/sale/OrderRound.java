@@ -113,6 +113,9 @@ final class OrderRound {
   }
 
   Decision decide(WithReply cmd) {
+    if (cmd instanceof SaleCommand.Deadlined request && Deadlines.passed(request)) {
+      return Decision.answer(Deadlines.TOO_LATE);
+    }
     if (cmd instanceof Reserve reserve) {
       return reserve(reserve);
     } else if (cmd instanceof BeginPayment begin) {

@@ -1,6 +1,7 @@
 package com.flashsale.sale;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
@@ -46,6 +47,8 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sale-" + i).toList();
 
   private static final String EXPIRY_TIMER = "expiry";
+  /** How soon a tick asks again when its own request has not released the due holds yet. */
+  private static final Duration TICK_AGAIN = Duration.ofSeconds(1);
 
   private final String saleId;
   private final String tag;
@@ -57,6 +60,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final ActorContext<SaleCommand> context;
   private final ActorRef<Topic.Command<SaleUpdate>> topic;
   private final SaleDecisions decisions;
+  private final SaleInbox inbox;
 
   public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -72,8 +76,13 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
    */
   public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings,
       Consumer<SaleCommand> selfViaSharding) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Sale(saleId, clock, settings, timers,
-        selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell, ctx)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      SaleInbox inbox = new SaleInbox(settings.maxWaitingRequests(),
+          ctx.getSystem().settings().config().getInt("akka.persistence.typed.stash-capacity"));
+      Sale sale = new Sale(saleId, clock, settings, timers, selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell,
+          ctx, inbox);
+      return Behaviors.intercept(() -> inbox, sale);
+    }));
   }
 
   public static String tagFor(String saleId) {
@@ -81,9 +90,13 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
-      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context) {
+      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context, SaleInbox inbox) {
+    // A failed journal write or recovery restarts the entity (after a back-off) from the journal. Its
+    // children (the pub-sub topic) are kept: this object, which holds them, lives on.
     super(PersistenceId.of(ENTITY_KEY.name(), saleId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1)
+            .withStopChildren(false));
+    this.inbox = inbox;
     this.saleId = saleId;
     this.tag = tagFor(saleId);
     this.clock = clock;
@@ -98,7 +111,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
 
   @Override
   public SaleState emptyState() {
-    return new SaleState(saleId);
+    return SaleState.blank(saleId);
   }
 
   @Override
@@ -124,7 +137,10 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new SaleReply.SaleDetails(state.view(now()))))
         .onCommand(ExpiryTick.class, (state, cmd) -> {
+          // Sent through sharding, so that it counts as activity (no passivation while holds are open). It may
+          // be lost on the way; the timer is armed again here, so the next tick asks again.
           selfViaSharding.accept(new ExpireHolds(now()));
+          armExpiry(state, TICK_AGAIN);
           return Effect().noReply();
         })
         .onCommand(ExpireHolds.class, (state, cmd) -> decisions.expireHolds(state, now()))
@@ -132,7 +148,11 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
           publish(state);
           return Effect().noReply();
         });
-    return builder.build();
+    CommandHandlerWithReply<SaleCommand, SaleEvent, SaleState> handler = builder.build();
+    return (state, command) -> {
+      inbox.taken();
+      return handler.apply(state, command);
+    };
   }
 
   @Override
@@ -143,13 +163,23 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   @Override
   public SignalHandler<SaleState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::afterChange)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          inbox.recovered();
+          afterChange(state);
+        })
+        // A journal write or the recovery failed: the entity restarts from the journal after a back-off. The
+        // requests waiting for the failed write are answered now (503: they may retry), and requests are
+        // refused until the entity has recovered.
+        .onSignal(PreRestart.instance(), state -> {
+          inbox.failed();
+          decisions.writeFailed();
+        })
         .build();
   }
 
   /** After recovery and after every write: re-arm the expiry timer and tell every node. */
   private void afterChange(SaleState state) {
-    armExpiry(state);
+    armExpiry(state, Duration.ZERO);
     publish(state);
   }
 
@@ -163,17 +193,18 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   /**
    * Arms the single expiry timer for the earliest due hold, at most {@code keepAlive} ahead: while
    * holds are open the entity keeps waking itself through sharding, so it is never passivated with
-   * holds that still have to expire. Called after recovery and after every change to the holds.
+   * holds that still have to expire. Called after recovery, after every change to the holds, and on every
+   * tick (at least {@code minimum} ahead then, as the tick's own request is still on its way).
    */
-  private void armExpiry(SaleState state) {
+  private void armExpiry(SaleState state, Duration minimum) {
     Instant next = state.nextReleaseDeadline(settings.paymentGrace());
     if (next == null) {
       timers.cancel(EXPIRY_TIMER);
       return;
     }
     Duration delay = Duration.between(now(), next);
-    if (delay.isNegative()) {
-      delay = Duration.ZERO;
+    if (delay.compareTo(minimum) < 0) {
+      delay = minimum;
     } else if (delay.compareTo(settings.keepAlive()) > 0) {
       delay = settings.keepAlive();
     }

@@ -7,6 +7,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.flashsale.http.ApiError;
 import com.flashsale.sale.SaleReply.Rejected;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,14 @@ public final class SaleClient {
 
   public SaleClient(ActorSystem<?> system, Duration askTimeout) {
     this(system, askTimeout, null);
+  }
+
+  /**
+   * The deadline of a request sent now: the entity does not decide it after this, when this node has
+   * answered its client 503 already.
+   */
+  public Instant deadline() {
+    return Deadlines.after(askTimeout);
   }
 
   /** An order command: batched with the others for its sale on this node (DESIGN.md rule 3). */

@@ -16,6 +16,15 @@ public sealed interface SaleCommand extends CborSerializable {
   }
 
   /**
+   * A request that changes the sale on behalf of a caller who waits only until {@code deadline} (wall-clock
+   * time; null: no deadline). The entity does not decide it after that: its caller has answered its client
+   * 503 already, and a hold or a change nobody was told of must not follow.
+   */
+  sealed interface Deadlined extends WithReply {
+    Instant deadline();
+  }
+
+  /**
    * The commands about a buyer's order, which a node's batcher sends together in an {@link OrderBatch}
    * (named in the wire format, since a batch holds several kinds).
    */
@@ -28,20 +37,21 @@ public sealed interface SaleCommand extends CborSerializable {
       @JsonSubTypes.Type(value = CancelOrder.class, name = "cancel-order")})
   sealed interface OrderCommand extends WithReply {}
 
-  record Create(SaleTerms terms, ActorRef<SaleReply> replyTo) implements WithReply {}
+  record Create(SaleTerms terms, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   /** {@code idempotencyKey} may be null. */
-  record Reserve(String userId, int quantity, String idempotencyKey, ActorRef<SaleReply> replyTo)
-      implements OrderCommand {}
+  record Reserve(String userId, int quantity, String idempotencyKey, Instant deadline, ActorRef<SaleReply> replyTo)
+      implements OrderCommand, Deadlined {}
 
-  record BeginPayment(long orderNo, String userId, ActorRef<SaleReply> replyTo) implements OrderCommand {}
+  record BeginPayment(long orderNo, String userId, Instant deadline, ActorRef<SaleReply> replyTo)
+      implements OrderCommand, Deadlined {}
 
   record ConfirmPayment(long orderNo, String paymentRef, ActorRef<SaleReply> replyTo) implements OrderCommand {}
 
   record DeclinePayment(long orderNo, ActorRef<SaleReply> replyTo) implements OrderCommand {}
 
-  record CancelOrder(long orderNo, String userId, boolean byAdmin, ActorRef<SaleReply> replyTo)
-      implements OrderCommand {}
+  record CancelOrder(long orderNo, String userId, boolean byAdmin, Instant deadline, ActorRef<SaleReply> replyTo)
+      implements OrderCommand, Deadlined {}
 
   /**
    * Order commands that reached one node's batcher while its previous batch for the sale was being
@@ -56,10 +66,10 @@ public sealed interface SaleCommand extends CborSerializable {
   record GetOrdersOf(String userId, ActorRef<SaleReply> replyTo) implements WithReply {}
 
   /** An admin change; null fields and {@code addStock == 0} leave that part unchanged. */
-  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, ActorRef<SaleReply> replyTo)
-      implements WithReply {}
+  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, Instant deadline, ActorRef<SaleReply> replyTo)
+      implements Deadlined {}
 
-  record CancelSale(ActorRef<SaleReply> replyTo) implements WithReply {}
+  record CancelSale(Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   record Get(ActorRef<SaleReply> replyTo) implements WithReply {}
 

@@ -1,5 +1,6 @@
 package com.flashsale.sale;
 
+import akka.actor.typed.ActorRef;
 import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
@@ -33,6 +34,8 @@ final class SaleDecisions {
   private final SaleSettings settings;
   private final Consumer<SaleState> afterChange;
   private final EffectFactories<SaleEvent, SaleState> effect;
+  /** Who waits for the write in flight (at most one: the entity takes no command while it writes). */
+  private List<ActorRef<SaleReply>> awaitingWrite = List.of();
 
   SaleDecisions(SaleSettings settings, Consumer<SaleState> afterChange,
       EffectFactories<SaleEvent, SaleState> effect) {
@@ -42,6 +45,9 @@ final class SaleDecisions {
   }
 
   ReplyEffect<SaleEvent, SaleState> create(SaleState state, Create cmd, Instant now) {
+    if (Deadlines.passed(cmd)) {
+      return effect.reply(cmd.replyTo(), Deadlines.TOO_LATE);
+    }
     SaleTerms t = cmd.terms();
     if (t.stock() < 1 || t.stock() > MAX_STOCK || t.perUserLimit() < 1 || t.holdSeconds() < 1
         || !t.startsAt().isBefore(t.endsAt())) {
@@ -49,7 +55,7 @@ final class SaleDecisions {
     }
     var created = new SaleEvent.SaleCreated(state.saleId(), t.productId(), t.price(), t.stock(), t.startsAt(),
         t.endsAt(), t.perUserLimit(), t.holdSeconds(), now);
-    return persist(created).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+    return persist(List.of(created), cmd.replyTo()).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
   /** Creating an existing sale again (a retried create) answers the sale as it is. */
@@ -64,7 +70,7 @@ final class SaleDecisions {
     if (decision.isImmediate()) {
       return effect.reply(cmd.replyTo(), decision.now());
     }
-    return persist(round.events()).thenReply(cmd.replyTo(), decision::afterWrite);
+    return persist(round.events(), cmd.replyTo()).thenReply(cmd.replyTo(), decision::afterWrite);
   }
 
   /**
@@ -91,7 +97,10 @@ final class SaleDecisions {
     if (events.isEmpty()) {
       return effect.reply(batch.replyTo(), done);
     }
-    return persist(events)
+    List<ActorRef<SaleReply>> waiters = new ArrayList<>(waiting.size() + 1);
+    waiting.forEach(command -> waiters.add(command.replyTo()));
+    waiters.add(batch.replyTo());
+    return persist(events, waiters)
         .thenRun(written -> {
           for (int i = 0; i < waiting.size(); i++) {
             waiting.get(i).replyTo().tell(decided.get(i).afterWrite(written));
@@ -124,6 +133,9 @@ final class SaleDecisions {
 
   /** Admin changes: the start moves only before it, the end only while not ended, stock only grows. */
   ReplyEffect<SaleEvent, SaleState> change(SaleState state, ChangeSale cmd, Instant now) {
+    if (Deadlines.passed(cmd)) {
+      return effect.reply(cmd.replyTo(), Deadlines.TOO_LATE);
+    }
     Rejected forbidden = changeForbidden(state, now);
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
@@ -149,11 +161,14 @@ final class SaleDecisions {
     if (events.isEmpty()) {
       return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
     }
-    return persist(events).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+    return persist(events, cmd.replyTo()).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
   /** Cancelling releases every open hold; cancelling again answers the cancelled sale. */
   ReplyEffect<SaleEvent, SaleState> cancelSale(SaleState state, CancelSale cmd, Instant now) {
+    if (Deadlines.passed(cmd)) {
+      return effect.reply(cmd.replyTo(), Deadlines.TOO_LATE);
+    }
     if (state.isCancelled()) {
       return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
     }
@@ -161,8 +176,7 @@ final class SaleDecisions {
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
     }
-    return persist(new SaleEvent.SaleCancelled(state.openHoldNos(), now))
-        
+    return persist(List.of(new SaleEvent.SaleCancelled(state.openHoldNos(), now)), cmd.replyTo())
         .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
@@ -183,7 +197,8 @@ final class SaleDecisions {
    */
   ReplyEffect<SaleEvent, SaleState> releaseDueHoldsFirst(SaleState state, WithReply cmd, Instant now,
       Consumer<SaleCommand> redeliver) {
-    return persist(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now))
+    return persist(List.of(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now)),
+            waitersOf(cmd))
         .thenRun(s -> redeliver.accept(cmd))
         .thenNoReply();
   }
@@ -195,16 +210,45 @@ final class SaleDecisions {
       afterChange.accept(state);
       return effect.noReply();
     }
-    return persist(new SaleEvent.HoldsExpired(due, now)).thenNoReply();
+    return persist(List.of(new SaleEvent.HoldsExpired(due, now)), List.of()).thenNoReply();
   }
 
-  /** Every write goes through here, so the entity re-arms its timer and publishes after each one. */
-  private EffectBuilder<SaleEvent, SaleState> persist(SaleEvent event) {
-    return effect.persist(event).thenRun(afterChange::accept);
+  /**
+   * Every write goes through here: the entity re-arms its timer and publishes after each one, and
+   * {@code waiters} (who are answered only once it is written) are answered by {@link #writeFailed} if it fails.
+   */
+  private EffectBuilder<SaleEvent, SaleState> persist(List<SaleEvent> events, List<ActorRef<SaleReply>> waiters) {
+    awaitingWrite = waiters;
+    return effect.persist(events).thenRun(state -> {
+      awaitingWrite = List.of();
+      afterChange.accept(state);
+    });
   }
 
-  private EffectBuilder<SaleEvent, SaleState> persist(List<SaleEvent> events) {
-    return effect.persist(events).thenRun(afterChange::accept);
+  private EffectBuilder<SaleEvent, SaleState> persist(List<SaleEvent> events, ActorRef<SaleReply> waiter) {
+    return persist(events, List.of(waiter));
+  }
+
+  /**
+   * The write in flight failed, and the entity restarts from the journal. Whoever waited for it is told to
+   * retry (503): the write may or may not have reached the journal, and a retry finds out (the same
+   * Idempotency-Key gets the order back if it was written).
+   */
+  void writeFailed() {
+    Rejected retry = new Rejected(ErrorCode.OVERLOADED, "The sale could not record this request; retry shortly");
+    awaitingWrite.forEach(waiter -> waiter.tell(retry)); // a batcher takes any answer as its batch being done
+    awaitingWrite = List.of();
+  }
+
+  /** Whom a command answers once the write it causes is done: a batch's commands and the batch. */
+  private static List<ActorRef<SaleReply>> waitersOf(WithReply cmd) {
+    if (cmd instanceof OrderBatch batch) {
+      List<ActorRef<SaleReply>> waiters = new ArrayList<>();
+      batch.commands().forEach(command -> waiters.add(command.replyTo()));
+      waiters.add(batch.replyTo());
+      return waiters;
+    }
+    return List.of(cmd.replyTo());
   }
 
   ReplyEffect<SaleEvent, SaleState> reject(SaleCommand cmd, ErrorCode code, String detail) {

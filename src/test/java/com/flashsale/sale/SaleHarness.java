@@ -33,7 +33,8 @@ final class SaleHarness {
   static final Duration PAYMENT_GRACE = Duration.ofSeconds(30);
   /** Long enough that no keep-alive tick fires during a test: only the test moves time. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
-  static final SaleSettings SETTINGS = new SaleSettings(1_000, PAYMENT_GRACE, KEEP_ALIVE);
+  static final int MAX_WAITING_REQUESTS = 200;
+  static final SaleSettings SETTINGS = new SaleSettings(1_000, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS);
   static final String ADMIN = "admin";
 
   /** Events and commands are checked through Jackson CBOR; the mutable state goes through its snapshot. */
@@ -72,7 +73,7 @@ final class SaleHarness {
   // ---- commands ----
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> create(SaleTerms terms) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Create(terms, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Create(terms, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> reserve(String userId) {
@@ -81,7 +82,7 @@ final class SaleHarness {
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> reserve(String userId, int quantity,
       String idempotencyKey) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Reserve(userId, quantity, idempotencyKey, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Reserve(userId, quantity, idempotencyKey, null, replyTo));
   }
 
   /** One purchase request of a batch: who, how many, and an Idempotency-Key (or null). */
@@ -100,7 +101,7 @@ final class SaleHarness {
   Batch reserveBatch(ActorTestKit testKit, List<Request> requests) {
     return batch(testKit, requests.stream().<Function<ActorRef<SaleReply>, SaleCommand.OrderCommand>>map(
         request -> replyTo -> new SaleCommand.Reserve(request.userId(), request.quantity(), request.idempotencyKey(),
-            replyTo)).toList());
+            null, replyTo)).toList());
   }
 
   /** Any order commands, sent as one {@code OrderBatch}. */
@@ -121,7 +122,7 @@ final class SaleHarness {
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> beginPayment(long orderNo, String userId) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.BeginPayment(orderNo, userId, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.BeginPayment(orderNo, userId, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> confirm(long orderNo, String paymentRef) {
@@ -133,11 +134,11 @@ final class SaleHarness {
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelOrder(long orderNo, String userId) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelOrder(orderNo, userId, false, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelOrder(orderNo, userId, false, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelOrderAsAdmin(long orderNo) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelOrder(orderNo, ADMIN, true, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelOrder(orderNo, ADMIN, true, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> getOrder(long orderNo, String userId) {
@@ -154,11 +155,11 @@ final class SaleHarness {
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
       int addStock) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelSale() {
-    return kit.<SaleReply>runCommand(SaleCommand.CancelSale::new);
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelSale(null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> get() {

@@ -30,6 +30,46 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SalePurchaseTest extends SaleSpec {
 
+  // ---- deadlines ----
+
+  @Test
+  void doesNotDecideARequestWhoseCallerHasGivenUp() {
+    sale.createLive(10, 1, 300);
+    Instant gaveUp = Instant.now().minusMillis(1);
+
+    var late = sale.kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Reserve("alice", 1, "key-1", gaveUp, replyTo));
+
+    assertRejected(late, ErrorCode.OVERLOADED);
+    assertThat(sale.stats().available()).isEqualTo(10);
+    assertThat(sale.reserve("alice", 1, "key-1").replyOfType(OrderDetails.class).created()).isTrue();
+  }
+
+  @Test
+  void decidesTheRequestsOfABatchWhoseCallersStillWaitAndAnswersTheOthersAtOnce() {
+    sale.createLive(10, 1, 300);
+    Instant gaveUp = Instant.now().minusMillis(1);
+    Instant waiting = Instant.now().plusSeconds(60);
+
+    SaleHarness.Batch batch = sale.batch(testKit, List.of(
+        replyTo -> new SaleCommand.Reserve("alice", 1, null, gaveUp, replyTo),
+        replyTo -> new SaleCommand.Reserve("bob", 1, null, waiting, replyTo)));
+
+    assertThat(batch.answer(0)).isInstanceOf(Rejected.class);
+    assertThat(((OrderDetails) batch.answer(1)).order().userId()).isEqualTo("bob");
+    assertThat(sale.stats().reserved()).isEqualTo(1);
+  }
+
+  @Test
+  void doesNotChangeASaleForAnAdminWhoHasGivenUp() {
+    sale.createLive(10, 1, 300);
+
+    var late = sale.kit.<SaleReply>runCommand(replyTo ->
+        new SaleCommand.ChangeSale(null, null, 5, Instant.now().minusMillis(1), replyTo));
+
+    assertRejected(late, ErrorCode.OVERLOADED);
+    assertThat(sale.stats().stock()).isEqualTo(10);
+  }
+
   // ---- creating ----
 
   @Test

@@ -1,6 +1,7 @@
 package com.flashsale.sale;
 
 import static com.flashsale.sale.SaleHarness.KEEP_ALIVE;
+import static com.flashsale.sale.SaleHarness.MAX_WAITING_REQUESTS;
 import static com.flashsale.sale.SaleHarness.OPENS;
 import static com.flashsale.sale.SaleHarness.PAYMENT_GRACE;
 import static com.flashsale.sale.SaleHarness.PRICE;
@@ -120,7 +121,7 @@ class SaleRecoveryTest extends SaleSpec {
   void recoversFromASnapshotAloneToTheSameState() {
     // One snapshot, exactly at the arrangement's last event (the sale holds fewer orders than that).
     SaleHarness snapshotted = new SaleHarness(testKit.system(), new TestClock(OPENS),
-        new SaleSettings(EVENTS_TO_ARRANGE, PAYMENT_GRACE, KEEP_ALIVE));
+        new SaleSettings(EVENTS_TO_ARRANGE, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS));
     arrangeOrdersInEveryState(snapshotted);
     String pid = snapshotted.persistenceId();
     long lastSeqNr = snapshotted.kit.persistenceTestKit().persistedInStorage(pid).size();
