@@ -42,6 +42,20 @@ public final class Fields {
     return null;
   }
 
+  /** Idempotency-Key headers: opaque to the server, but bounded and printable. */
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+  /**
+   * An optional {@code Idempotency-Key} header, checked together with the body's fields (an invalid key is
+   * one more field error); null when absent.
+   */
+  public String idempotencyKey(java.util.Optional<String> header) {
+    if (header.isPresent() && !IDEMPOTENCY_KEY.matcher(header.get()).matches()) {
+      return invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
+    }
+    return header.orElse(null);
+  }
+
   /** A required string of {@code min..max} characters (after trimming). */
   public String string(String field, int min, int max) {
     JsonNode value = present(field);

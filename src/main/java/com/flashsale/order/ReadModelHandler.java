@@ -59,7 +59,7 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
   /** Events the read side does not show; they neither write nor end a run of reservations. */
   private static boolean changesNothingShown(SaleEvent event) {
     return event instanceof SaleEvent.PaymentStarted || event instanceof SaleEvent.PaymentDeclined
-        || event instanceof SaleEvent.IdempotencyKeyBound;
+        || event instanceof SaleEvent.IdempotencyKeyBound || event instanceof SaleEvent.ChangeKeyBound;
   }
 
   private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {

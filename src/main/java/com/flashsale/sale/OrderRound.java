@@ -67,6 +67,8 @@ final class OrderRound {
   private final Map<Long, Order> changed = new HashMap<>();
   private final Map<String, List<Long>> newOrdersByUser = new HashMap<>();
   private final Map<String, Long> newKeys = new HashMap<>();
+  /** Keys this round bound to an order of another quantity, and the quantity their request asked for. */
+  private final Map<String, Integer> newKeyQuantities = new HashMap<>();
   private long nextOrderNo;
   private int unitsTaken;
   private int unitsReleased;
@@ -140,16 +142,18 @@ final class OrderRound {
     if (key != null) {
       Order prior = orderByKey(cmd.userId(), key);
       if (prior != null) {
-        return prior.quantity() == cmd.quantity()
+        int requested = requestedQuantity(cmd.userId(), key, prior);
+        return requested == cmd.quantity()
             ? existing(prior)
             : reject(ErrorCode.IDEMPOTENCY_MISMATCH,
-                "This Idempotency-Key was used for a purchase of " + prior.quantity() + " unit(s)");
+                "This Idempotency-Key was used for a purchase of " + requested + " unit(s)");
       }
     }
     Order hold = openHoldOf(cmd.userId());
     if (hold != null && key != null) {
-      events.add(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), key, now));
+      events.add(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), key, cmd.quantity(), now));
       newKeys.put(indexKey(cmd.userId(), key), hold.orderNo());
+      newKeyQuantities.put(indexKey(cmd.userId(), key), cmd.quantity());
       return Decision.afterWrite(hold, Answer.ORDER);
     }
     if (hold != null) {
@@ -296,6 +300,11 @@ final class OrderRound {
     }
     Order written = state.orderByIdempotencyKey(userId, key);
     return written == null ? null : order(written.orderNo());
+  }
+
+  private int requestedQuantity(String userId, String key, Order order) {
+    Integer inRound = newKeyQuantities.get(indexKey(userId, key));
+    return inRound != null ? inRound : state.requestedQuantity(userId, key, order);
   }
 
   private List<Order> ordersOf(String userId) {

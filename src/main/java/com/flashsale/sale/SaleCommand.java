@@ -65,9 +65,12 @@ public sealed interface SaleCommand extends CborSerializable {
 
   record GetOrdersOf(String userId, ActorRef<SaleReply> replyTo) implements WithReply {}
 
-  /** An admin change; null fields and {@code addStock == 0} leave that part unchanged. */
-  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, Instant deadline, ActorRef<SaleReply> replyTo)
-      implements Deadlined {}
+  /**
+   * An admin change; null fields and {@code addStock == 0} leave that part unchanged. {@code idempotencyKey}
+   * (may be null) makes a retry of the same request change nothing again.
+   */
+  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, String idempotencyKey, Instant deadline,
+      ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   record CancelSale(Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 

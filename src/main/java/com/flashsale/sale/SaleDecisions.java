@@ -58,8 +58,14 @@ final class SaleDecisions {
     return persist(List.of(created), cmd.replyTo()).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
-  /** Creating an existing sale again (a retried create) answers the sale as it is. */
+  /**
+   * Creating an existing sale again: a create retried with the same Idempotency-Key (which names the sale)
+   * answers the sale as it is, and changes nothing; the same key with other terms is another request.
+   */
   ReplyEffect<SaleEvent, SaleState> createAgain(SaleState state, Create cmd, Instant now) {
+    if (!cmd.terms().equals(state.createdWith())) {
+      return reject(cmd, ErrorCode.IDEMPOTENCY_MISMATCH, "This Idempotency-Key was used to create another sale");
+    }
     return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
   }
 
@@ -136,6 +142,12 @@ final class SaleDecisions {
     if (Deadlines.passed(cmd)) {
       return effect.reply(cmd.replyTo(), Deadlines.TOO_LATE);
     }
+    SaleEvent.ChangeKeyBound done = cmd.idempotencyKey() == null ? null : state.changeByKey(cmd.idempotencyKey());
+    if (done != null) {
+      return done.sameRequest(cmd)
+          ? effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)))
+          : reject(cmd, ErrorCode.IDEMPOTENCY_MISMATCH, "This Idempotency-Key was used for another change");
+    }
     Rejected forbidden = changeForbidden(state, now);
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
@@ -157,6 +169,9 @@ final class SaleDecisions {
     }
     if (cmd.addStock() > 0) {
       events.add(new SaleEvent.StockAdded(cmd.addStock(), now));
+    }
+    if (cmd.idempotencyKey() != null) {
+      events.add(new SaleEvent.ChangeKeyBound(cmd.idempotencyKey(), cmd.startsAt(), cmd.endsAt(), cmd.addStock(), now));
     }
     if (events.isEmpty()) {
       return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));

@@ -45,10 +45,13 @@ public sealed interface SaleEvent extends CborSerializable {
   }
 
   /**
-   * A request with a new Idempotency-Key was answered with the buyer's existing hold: the key now
-   * names that order, so replaying it answers the same order even after the hold is paid.
+   * A request with a new Idempotency-Key for {@code quantity} units was answered with the buyer's existing
+   * hold: the key now names that order, so replaying the request answers the same order even after the hold
+   * is paid, and the same key with another quantity is a different request. ({@code quantity} is null in
+   * events written before it was recorded; the order's quantity stands in then.)
    */
-  record IdempotencyKeyBound(long orderNo, String userId, String idempotencyKey, Instant at) implements SaleEvent {}
+  record IdempotencyKeyBound(long orderNo, String userId, String idempotencyKey, Integer quantity, Instant at)
+      implements SaleEvent {}
 
   /** The buyer went to the gateway; expiry waits for the outcome (up to the payment grace). */
   record PaymentStarted(long orderNo, Instant at) implements SaleEvent {}
@@ -65,6 +68,20 @@ public sealed interface SaleEvent extends CborSerializable {
   record HoldsExpired(List<Long> orderNos, Instant at) implements SaleEvent {}
 
   record StockAdded(int units, Instant at) implements SaleEvent {}
+
+  /**
+   * An admin's change carried an Idempotency-Key: written with the change's own events (if any), so that a
+   * retry with that key and the same request changes nothing again, and one with another request is refused.
+   * The fields are the request as made: null times and {@code addStock} 0 asked for no change there.
+   */
+  record ChangeKeyBound(String idempotencyKey, Instant startsAt, Instant endsAt, int addStock, Instant at)
+      implements SaleEvent {
+
+    boolean sameRequest(SaleCommand.ChangeSale change) {
+      return java.util.Objects.equals(startsAt, change.startsAt()) && java.util.Objects.equals(endsAt, change.endsAt())
+          && addStock == change.addStock();
+    }
+  }
 
   record SaleRescheduled(Instant startsAt, Instant endsAt, Instant at) implements SaleEvent {}
 

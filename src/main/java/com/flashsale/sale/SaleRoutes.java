@@ -3,6 +3,7 @@ package com.flashsale.sale;
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.patch;
 import static akka.http.javadsl.server.Directives.path;
@@ -15,6 +16,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.account.Principal;
 import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
@@ -28,6 +30,7 @@ import com.flashsale.product.Product;
 import com.flashsale.product.Products;
 import com.flashsale.sale.SaleReply.SaleDetails;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -74,9 +77,11 @@ public final class SaleRoutes {
                 Paging.paged((limit, after) -> list(status, limit, after))))),
             path(segment(), id -> get(() -> Routes.withUuid(id, "sale", this::getSale))))),
         pathPrefix(segment("admin").slash("sales"), () -> auth.admin(admin -> concat(
-            pathEnd(() -> post(() -> json.object(this::create))),
+            pathEnd(() -> post(() -> optionalHeaderValueByName("Idempotency-Key", key ->
+                json.object(body -> create(admin, key, body))))),
             pathPrefix(segment(), id -> Routes.withUuid(id, "sale", saleId -> concat(
-                pathEnd(() -> patch(() -> json.object(body -> change(saleId, body)))),
+                pathEnd(() -> patch(() -> optionalHeaderValueByName("Idempotency-Key", key ->
+                    json.object(body -> change(saleId, key, body))))),
                 path("cancel", () -> post(() -> cancel(saleId))),
                 path("stats", () -> get(() -> stats(saleId))))))))));
   }
@@ -111,7 +116,11 @@ public final class SaleRoutes {
         .thenApply(product -> SaleJson.of(view, product.orElse(null)));
   }
 
-  private Route create(Fields body) {
+  /**
+   * With an Idempotency-Key the new sale's id is derived from the admin and the key, so a retry reaches the
+   * same sale entity, which answers the sale it created (or IDEMPOTENCY_MISMATCH for other terms).
+   */
+  private Route create(Principal admin, Optional<String> idempotencyKey, Fields body) {
     String productIdText = body.string("productId", 36, 36);
     Integer stock = body.integer("stock", 1, SaleDecisions.MAX_STOCK);
     BigDecimal price = body.optionalMoney("price");
@@ -132,8 +141,10 @@ public final class SaleRoutes {
     if (stock != null && perUserLimit != null && perUserLimit > stock) {
       body.reject("perUserLimit", "must not exceed stock");
     }
+    String key = body.idempotencyKey(idempotencyKey);
     body.validate();
-    UUID saleId = UUID.randomUUID();
+    UUID saleId = key == null ? UUID.randomUUID()
+        : UUID.nameUUIDFromBytes(("sale\n" + admin.userId() + "\n" + key).getBytes(StandardCharsets.UTF_8));
     CompletionStage<HttpResponse> response = products.find(productId.get()).thenCompose(found -> {
       Product product = found.orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "No such product"));
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
@@ -144,13 +155,15 @@ public final class SaleRoutes {
     return Routes.completeAsync(response);
   }
 
-  private Route change(UUID saleId, Fields body) {
+  private Route change(UUID saleId, Optional<String> idempotencyKey, Fields body) {
     Instant startsAt = body.optionalInstant("startsAt");
     Instant endsAt = body.optionalInstant("endsAt");
     Integer addStock = body.optionalInteger("addStock", 1, SaleDecisions.MAX_STOCK, 0);
+    String key = body.idempotencyKey(idempotencyKey);
     body.validate();
     return Routes.completeAsync(sales.ask(saleId,
-            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, sales.deadline(), replyTo), SaleDetails.class)
+            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, sales.deadline(), replyTo),
+            SaleDetails.class)
         .thenCompose(details -> withProduct(details.sale()))
         .thenApply(Json::ok));
   }

@@ -24,5 +24,10 @@ public record SaleSnapshot(
     long lastOrderNo,
     List<Order> orders,
     /** Every Idempotency-Key (as "userId\nkey") and the order it names, bound ones included. */
-    Map<String, Long> ordersByIdempotencyKey)
+    Map<String, Long> ordersByIdempotencyKey,
+    /** Keys bound to an order of another quantity, and the quantity their request asked for. */
+    Map<String, Integer> requestedQuantities,
+    SaleTerms createdWith,
+    /** Admin changes made with an Idempotency-Key, by key. */
+    Map<String, SaleEvent.ChangeKeyBound> changesByKey)
     implements CborSerializable {}

@@ -55,6 +55,12 @@ final class SaleState {
   private final LinkedHashSet<Long> openHolds = new LinkedHashSet<>();
   private final Map<String, List<Long>> ordersByUser = new HashMap<>();
   private final Map<String, Long> ordersByIdempotencyKey = new HashMap<>();
+  /** Keys bound to an order of another quantity than their request's ({@link SaleEvent.IdempotencyKeyBound}). */
+  private final Map<String, Integer> requestedQuantities = new HashMap<>();
+  /** The terms the sale was created with: a retried create with the same Idempotency-Key must match them. */
+  private SaleTerms createdWith;
+  /** The admin changes made with an Idempotency-Key, by key. */
+  private final Map<String, SaleEvent.ChangeKeyBound> changesByKey = new HashMap<>();
 
   private SaleState(String saleId, boolean blank) {
     this.saleId = saleId;
@@ -87,7 +93,14 @@ final class SaleState {
     } else if (event instanceof HoldsTaken e) {
       e.reservations().forEach(this::apply);
     } else if (event instanceof SaleEvent.IdempotencyKeyBound e) {
-      ordersByIdempotencyKey.put(idempotencyIndexKey(e.userId(), e.idempotencyKey()), e.orderNo());
+      String key = idempotencyIndexKey(e.userId(), e.idempotencyKey());
+      ordersByIdempotencyKey.put(key, e.orderNo());
+      Order order = orders.get(e.orderNo());
+      if (e.quantity() != null && order != null && e.quantity() != order.quantity()) {
+        requestedQuantities.put(key, e.quantity());
+      }
+    } else if (event instanceof SaleEvent.ChangeKeyBound e) {
+      changesByKey.put(e.idempotencyKey(), e);
     } else if (event instanceof PaymentStarted e) {
       orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(e.at()));
     } else if (event instanceof PaymentDeclined e) {
@@ -120,6 +133,7 @@ final class SaleState {
       endsAt = e.endsAt();
       perUserLimit = e.perUserLimit();
       holdSeconds = e.holdSeconds();
+      createdWith = new SaleTerms(productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds);
     }
     return this;
   }
@@ -211,6 +225,20 @@ final class SaleState {
   Order orderByIdempotencyKey(String userId, String key) {
     Long no = ordersByIdempotencyKey.get(idempotencyIndexKey(userId, key));
     return no == null ? null : orders.get(no);
+  }
+
+  /** The quantity the first request with this key asked for (its order's, unless bound to an existing hold). */
+  int requestedQuantity(String userId, String key, Order order) {
+    return requestedQuantities.getOrDefault(idempotencyIndexKey(userId, key), order.quantity());
+  }
+
+  SaleTerms createdWith() {
+    return createdWith;
+  }
+
+  /** The change made with this Idempotency-Key, or null. */
+  SaleEvent.ChangeKeyBound changeByKey(String key) {
+    return changesByKey.get(key);
   }
 
   Order openHoldOf(String userId) {
@@ -332,7 +360,8 @@ final class SaleState {
 
   SaleSnapshot toSnapshot() {
     return new SaleSnapshot(saleId, created, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
-        available, confirmed, released, lastOrderNo, List.copyOf(orders.values()), Map.copyOf(ordersByIdempotencyKey));
+        available, confirmed, released, lastOrderNo, List.copyOf(orders.values()), Map.copyOf(ordersByIdempotencyKey),
+        Map.copyOf(requestedQuantities), createdWith, Map.copyOf(changesByKey));
   }
 
   static SaleState fromSnapshot(SaleSnapshot s) {
@@ -348,6 +377,14 @@ final class SaleState {
     state.lastOrderNo = s.lastOrderNo();
     s.orders().stream().sorted(Comparator.comparingLong(Order::orderNo)).forEach(state::index);
     state.ordersByIdempotencyKey.putAll(s.ordersByIdempotencyKey());
+    // Snapshots written before these were recorded hold none of them.
+    if (s.requestedQuantities() != null) {
+      state.requestedQuantities.putAll(s.requestedQuantities());
+    }
+    if (s.changesByKey() != null) {
+      state.changesByKey.putAll(s.changesByKey());
+    }
+    state.createdWith = s.createdWith();
     // index() counted open holds; the totals below are the snapshot's own.
     state.stock = s.stock();
     state.available = s.available();

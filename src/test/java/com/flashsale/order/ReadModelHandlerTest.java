@@ -181,7 +181,7 @@ class ReadModelHandlerTest {
           long orderNo = open.get(random.nextInt(open.size()));
           OrderModel order = sale.orders.get(orderNo);
           emit(sale, random.nextBoolean() ? new SaleEvent.PaymentStarted(orderNo, now)
-              : new SaleEvent.IdempotencyKeyBound(orderNo, order.user, "key-" + orderNo, now));
+              : new SaleEvent.IdempotencyKeyBound(orderNo, order.user, "key-" + orderNo, 1, now));
         } else if (roll < 76 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           OrderModel order = sale.orders.get(orderNo);

@@ -42,6 +42,37 @@ class SaleAdminTest extends SaleSpec {
   }
 
   @Test
+  void aChangeRetriedWithItsIdempotencyKeyAddsStockOnce() {
+    sale.createLive(10, 1, 300);
+
+    var first = sale.change(null, null, 5, "key-1");
+    var retry = sale.change(null, null, 5, "key-1");
+    sale.kit.restart();
+    var afterRestart = sale.change(null, null, 5, "key-1");
+
+    assertThat(first.events()).containsExactly(new StockAdded(5, sale.now()),
+        new SaleEvent.ChangeKeyBound("key-1", null, null, 5, sale.now()));
+    assertThat(retry.events()).isEmpty();
+    assertThat(afterRestart.events()).isEmpty();
+    assertThat(afterRestart.replyOfType(SaleDetails.class).sale().stock()).isEqualTo(15);
+    assertRejected(sale.change(null, null, 6, "key-1"), ErrorCode.IDEMPOTENCY_MISMATCH);
+    assertThat(sale.change(null, null, 6, "key-2").replyOfType(SaleDetails.class).sale().stock()).isEqualTo(21);
+  }
+
+  @Test
+  void aCreateRetriedWithItsTermsAnswersTheSaleAndOtherTermsAreRefused() {
+    sale.createLive(10, 1, 300);
+    sale.reserved("alice");
+
+    var retry = sale.create(SaleHarness.terms(10, 1, 300));
+    var other = sale.create(SaleHarness.terms(11, 1, 300));
+
+    assertThat(retry.events()).isEmpty();
+    assertThat(retry.replyOfType(SaleDetails.class).sale().reserved()).isEqualTo(1);
+    assertRejected(other, ErrorCode.IDEMPOTENCY_MISMATCH);
+  }
+
+  @Test
   void rejectsShrinkingTheStock() {
     sale.createLive(10, 1, 300);
 

@@ -155,7 +155,13 @@ final class SaleHarness {
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
       int addStock) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, null, replyTo));
+    return change(startsAt, endsAt, addStock, null);
+  }
+
+  CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
+      int addStock, String idempotencyKey) {
+    return kit.<SaleReply>runCommand(replyTo ->
+        new SaleCommand.ChangeSale(startsAt, endsAt, addStock, idempotencyKey, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelSale() {

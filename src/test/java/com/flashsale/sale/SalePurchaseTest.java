@@ -64,7 +64,7 @@ class SalePurchaseTest extends SaleSpec {
     sale.createLive(10, 1, 300);
 
     var late = sale.kit.<SaleReply>runCommand(replyTo ->
-        new SaleCommand.ChangeSale(null, null, 5, Instant.now().minusMillis(1), replyTo));
+        new SaleCommand.ChangeSale(null, null, 5, null, Instant.now().minusMillis(1), replyTo));
 
     assertRejected(late, ErrorCode.OVERLOADED);
     assertThat(sale.stats().stock()).isEqualTo(10);
@@ -80,20 +80,6 @@ class SalePurchaseTest extends SaleSpec {
         new SaleCreated(sale.saleId, "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS));
     assertThat(result.replyOfType(SaleDetails.class).sale()).isEqualTo(
         new SaleView(sale.saleId, "product-1", PRICE, 10, 10, 0, 0, 0, SaleStatus.LIVE, OPENS, CLOSES, 2, 300));
-  }
-
-  @Test
-  void creatingAgainAnswersTheExistingSale() {
-    sale.createLive(10, 1, 300);
-    sale.reserved("alice");
-
-    var result = sale.create(terms(50, 3, 60));
-
-    assertThat(result.events()).isEmpty();
-    SaleView existing = result.replyOfType(SaleDetails.class).sale();
-    assertThat(existing.stock()).isEqualTo(10);
-    assertThat(existing.available()).isEqualTo(9);
-    assertThat(existing.perUserLimit()).isEqualTo(1);
   }
 
   static Stream<Arguments> invalidTerms() {
@@ -299,9 +285,37 @@ class SalePurchaseTest extends SaleSpec {
     var replay = sale.reserve("alice", 1, "key-b");
 
     assertThat(answeredWithHold.events()).containsExactly(
-        new SaleEvent.IdempotencyKeyBound(orderNo(hold), "alice", "key-b", sale.now()));
+        new SaleEvent.IdempotencyKeyBound(orderNo(hold), "alice", "key-b", 1, sale.now()));
     assertThat(replay.events()).isEmpty();
     assertThat(replay.replyOfType(OrderDetails.class).order().id()).isEqualTo(hold.id());
+  }
+
+  @Test
+  void theSameKeyAndRequestGetTheSameAnswerEvenWhenBoundToAHoldOfAnotherQuantity() {
+    sale.createLive(10, 2, 300);
+    OrderView hold = sale.reserve("alice", 1, null).replyOfType(OrderDetails.class).order();
+
+    OrderView first = sale.reserve("alice", 2, "key-2").replyOfType(OrderDetails.class).order();
+    OrderView again = sale.reserve("alice", 2, "key-2").replyOfType(OrderDetails.class).order();
+    sale.kit.restart();
+    OrderView afterRestart = sale.reserve("alice", 2, "key-2").replyOfType(OrderDetails.class).order();
+
+    assertThat(List.of(first.id(), again.id(), afterRestart.id())).containsOnly(hold.id());
+    assertRejected(sale.reserve("alice", 1, "key-2"), ErrorCode.IDEMPOTENCY_MISMATCH);
+  }
+
+  @Test
+  void keysBoundToAHoldOfAnotherQuantitySurviveASnapshot() {
+    SaleState state = SaleState.blank("sale")
+        .apply(new SaleEvent.SaleCreated("sale", "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS))
+        .apply(new UnitsReserved(1, "alice", 1, null, OPENS, OPENS.plusSeconds(300)))
+        .apply(new SaleEvent.IdempotencyKeyBound(1, "alice", "key-2", 2, OPENS));
+
+    SaleState restored = SaleState.fromSnapshot(state.toSnapshot());
+
+    Order order = restored.orderByIdempotencyKey("alice", "key-2");
+    assertThat(restored.requestedQuantity("alice", "key-2", order)).isEqualTo(2);
+    assertThat(restored.createdWith()).isEqualTo(terms(10, 2, 300));
   }
 
   @Test

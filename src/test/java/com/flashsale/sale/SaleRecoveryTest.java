@@ -160,7 +160,7 @@ class SaleRecoveryTest extends SaleSpec {
           OrderStatus.RESERVED, null, null));
     }
     SaleSnapshot big = new SaleSnapshot("sale", true, "product", PRICE, 2_000, OPENS, OPENS.plusSeconds(3_600), 1,
-        300, false, 0, 0, 0, 2_000, orders, Map.of());
+        300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of());
     ActorTestKit uncompressed = ActorTestKit.create("UncompressedCbor", ConfigFactory.parseString(
             "akka.serialization.jackson.jackson-cbor.compression.algorithm = off")
         .withFallback(ConfigFactory.parseResources("serialization.conf")));

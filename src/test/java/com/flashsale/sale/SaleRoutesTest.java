@@ -4,6 +4,7 @@ import static com.flashsale.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.flashsale.http.Json;
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
 import java.time.Duration;
@@ -386,6 +387,54 @@ class SaleRoutesTest {
     assertThat(response.json().get("stock").asInt()).isEqualTo(15);
     assertThat(response.json().get("available").asInt()).isEqualTo(14);
     assertUnitsAddUp(stats(saleId));
+  }
+
+  @Test
+  void aCreateRetriedWithTheSameIdempotencyKeyCreatesOneSale() {
+    Map<String, Object> body = saleBody(Map.of("stock", 7));
+    Map<String, String> key = Map.of("Idempotency-Key", "create-" + UUID.randomUUID());
+
+    Response first = withKey("POST", "/api/admin/sales", body, key);
+    Response retry = withKey("POST", "/api/admin/sales", body, key);
+    Response otherTerms = withKey("POST", "/api/admin/sales", saleBody(Map.of("stock", 8)), key);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(retry.status()).isEqualTo(201);
+    assertThat(retry.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+    assertProblem(otherTerms, 422, "IDEMPOTENCY_MISMATCH");
+    Response withoutKey = createSale(body);
+    assertThat(withoutKey.json().get("id").asText()).isNotEqualTo(first.json().get("id").asText());
+  }
+
+  @Test
+  void addingStockRetriedWithTheSameIdempotencyKeyAddsItOnce() {
+    String saleId = app.createSaleId(Map.of("stock", 10));
+    Map<String, String> key = Map.of("Idempotency-Key", "add-" + UUID.randomUUID());
+
+    Response first = withKey("PATCH", "/api/admin/sales/" + saleId, Map.of("addStock", 5), key);
+    Response retry = withKey("PATCH", "/api/admin/sales/" + saleId, Map.of("addStock", 5), key);
+    Response otherChange = withKey("PATCH", "/api/admin/sales/" + saleId, Map.of("addStock", 6), key);
+
+    assertThat(first.json().get("stock").asInt()).isEqualTo(15);
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(retry.json().get("stock").asInt()).isEqualTo(15);
+    assertProblem(otherChange, 422, "IDEMPOTENCY_MISMATCH");
+    assertThat(stats(saleId).get("stock").asInt()).isEqualTo(15);
+  }
+
+  @Test
+  void rejectsAMalformedIdempotencyKeyOnAdminChanges() {
+    String saleId = app.createSaleId(Map.of());
+
+    Response response = withKey("PATCH", "/api/admin/sales/" + saleId, Map.of("addStock", 5),
+        Map.of("Idempotency-Key", "has spaces"));
+
+    assertProblem(response, 400, "VALIDATION");
+    assertThat(response.json().get("errors").findValuesAsText("field")).containsExactly("Idempotency-Key");
+  }
+
+  private static Response withKey(String method, String path, Object body, Map<String, String> headers) {
+    return app.api.send(method, path, app.adminToken(), "application/json", Json.bytes(body), headers);
   }
 
   @Test
