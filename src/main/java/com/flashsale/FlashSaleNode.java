@@ -86,8 +86,9 @@ public final class FlashSaleNode {
     db.runningOn(system.dispatchers().lookup(DispatcherSelector.fromConfig("flashsale.blocking-dispatcher")));
     system.getWhenTerminated().thenRun(db::close);
 
-    Sale.init(system, clock, SaleSettings.fromConfig(config));
     Metrics metrics = Metrics.start(system, Sale.ENTITY_KEY);
+    PaymentGateway gateway = new SimulatedPaymentGateway(db, config.getDuration("flashsale.payment.simulator-delay"));
+    Sale.init(system, clock, SaleSettings.fromConfig(config), gateway, metrics);
     SaleScheduler.init(system, db, clock, SaleScheduler.Settings.fromConfig(config));
     if (config.getBoolean("flashsale.management.enabled")) {
       AkkaManagement.get(system).start();
@@ -101,7 +102,6 @@ public final class FlashSaleNode {
     Accounts accounts = new Accounts(db, new PasswordHasher(config.getInt("flashsale.password.bcrypt-cost")), tokens);
     accounts.ensureAdmin(config.getString("flashsale.admin.email"), config.getString("flashsale.admin.password"));
 
-    PaymentGateway gateway = new SimulatedPaymentGateway(config.getDuration("flashsale.payment.simulator-delay"));
     Duration askTimeout = config.getDuration("flashsale.ask-timeout");
     OrderBatcher.Settings batching = OrderBatcher.Settings.fromConfig(config);
     SaleClient sales = new SaleClient(system, askTimeout, batching.enabled()
@@ -122,7 +122,7 @@ public final class FlashSaleNode {
     var route = HttpServer.root(metrics, limits, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
         new AccountRoutes(accounts, auth, json).routes(),
         new ProductRoutes(products, auth, json).routes(),
-        new OrderRoutes(sales, readModel, new Checkout(sales, gateway), auth, json, live, metrics,
+        new OrderRoutes(sales, readModel, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).routes(),
         new AdminOrderRoutes(readModel, auth).routes(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),

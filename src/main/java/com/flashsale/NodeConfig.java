@@ -45,6 +45,7 @@ public final class NodeConfig {
     }
     derived.put("flashsale.jwt.secret", jwtSecret(config));
     refuseDefaultAdminPasswordInProduction(config);
+    refuseSettlingBeforeTheGatewayGaveUp(config);
     return ConfigFactory.load(ConfigFactory.parseMap(derived).withFallback(unresolved));
   }
 
@@ -67,6 +68,16 @@ public final class NodeConfig {
   static void refuseDefaultAdminPasswordInProduction(Config config) {
     if (isProduction(config) && DEV_ADMIN_PASSWORD.equals(config.getString("flashsale.admin.password"))) {
       throw new InvalidConfig("FLASHSALE_ENV=production needs FLASHSALE_ADMIN_PASSWORD (not the development default)");
+    }
+  }
+
+  /**
+   * A sale settles a payment attempt in doubt (looks its charge up, or closes its key) only after the call
+   * that made it can no longer be running.
+   */
+  static void refuseSettlingBeforeTheGatewayGaveUp(Config config) {
+    if (config.getDuration("flashsale.sale.settle-after").compareTo(config.getDuration("flashsale.payment.call-timeout")) <= 0) {
+      throw new InvalidConfig("FLASHSALE_SETTLE_AFTER must be longer than FLASHSALE_PAYMENT_CALL_TIMEOUT");
     }
   }
 

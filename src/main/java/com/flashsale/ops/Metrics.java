@@ -3,8 +3,10 @@ package com.flashsale.ops;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import com.flashsale.ErrorCode;
+import com.flashsale.sale.SaleMonitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -15,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * derives {@code http_server_requests_seconds} from the timer {@code http.server.requests}, and so on.
  * Label values are bounded: routes are templates, outcomes are error codes, statuses are numbers.
  */
-public final class Metrics implements AutoCloseable {
+public final class Metrics implements AutoCloseable, SaleMonitor {
 
   /** Request latency buckets, up to the 20 s request timeout. */
   private static final Duration[] LATENCY_BUCKETS = {
@@ -49,7 +52,13 @@ public final class Metrics implements AutoCloseable {
   private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> purchases = new ConcurrentHashMap<>();
   private final DistributionSummary reserveBatchSize;
-  private final AtomicLong projectionLagNanos = new AtomicLong();
+  private final Map<String, AtomicLong> projectionLagNanos = new ConcurrentHashMap<>();
+  private final Counter entityRestarts;
+  private final Counter journalWriteFailures;
+  private final Map<String, Integer> paymentsInDoubt = new ConcurrentHashMap<>();
+  private final Counter settlementsStarted;
+  private final Counter settlementFailures;
+  private final Map<String, Counter> settlements = new ConcurrentHashMap<>();
 
   Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -61,10 +70,29 @@ public final class Metrics implements AutoCloseable {
         .description("Order commands (purchases, payment steps, cancellations) decided together in one batch by a sale entity")
         .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
         .register(registry);
-    TimeGauge.builder("flashsale.projection.lag", projectionLagNanos, TimeUnit.NANOSECONDS, AtomicLong::get)
-        .description("How far the order read model's projection was behind the events it last handled")
-        .register(registry);
     purchaseCounter(RESERVED);
+    entityRestarts = Counter.builder("flashsale.entity.restarts")
+        .description("Sale entities restarted from the journal after a journal failure (a write or a recovery)")
+        .register(registry);
+    journalWriteFailures = Counter.builder("flashsale.journal.write.failures")
+        .description("Sale entity journal writes that failed; their requests were answered 503")
+        .register(registry);
+    Gauge.builder("flashsale.payments.in.doubt", paymentsInDoubt,
+            inDoubt -> inDoubt.values().stream().mapToInt(Integer::intValue).sum())
+        .description("Payment attempts whose outcome is not recorded yet, in the sales hosted here (each is settled)")
+        .register(registry);
+    settlementsStarted = Counter.builder("flashsale.payment.settlements.started")
+        .description("Payment attempts in doubt that a sale began to settle (looked up at the gateway)")
+        .register(registry);
+    settlementFailures = Counter.builder("flashsale.payment.settlement.failures")
+        .description("Gateway calls made to settle a payment attempt that failed (each is tried again)")
+        .register(registry);
+    for (String outcome : List.of("confirmed", "refunded", "nothing-charged")) {
+      settlements.put(outcome, Counter.builder("flashsale.payment.settlements")
+          .description("Payment attempts in doubt settled by their sale, by outcome (refunded: charges given back)")
+          .tag("outcome", outcome)
+          .register(registry));
+    }
   }
 
   /** The meters of a node: JVM, Akka cluster and sharding of {@code entityType}, and the API's own. */
@@ -95,9 +123,53 @@ public final class Metrics implements AutoCloseable {
     reserveBatchSize.record(size);
   }
 
-  /** How far behind the event it just handled the order projection is (the event's age). */
-  public void recordProjectionLag(Duration lag) {
-    projectionLagNanos.set(Math.max(0, lag.toNanos()));
+  /** How far behind the event it just handled the read-model projection of {@code tag} is (the event's age). */
+  public void recordProjectionLag(String tag, Duration lag) {
+    projectionLagNanos.computeIfAbsent(tag, t -> {
+      AtomicLong nanos = new AtomicLong();
+      TimeGauge.builder("flashsale.projection.lag", nanos, TimeUnit.NANOSECONDS, AtomicLong::get)
+          .description("How far the read model's projection of a tag was behind the events it last handled")
+          .tag("tag", t)
+          .register(registry);
+      return nanos;
+    }).set(Math.max(0, lag.toNanos()));
+  }
+
+  @Override
+  public void entityRestarted() {
+    entityRestarts.increment();
+  }
+
+  @Override
+  public void journalWriteFailed() {
+    journalWriteFailures.increment();
+  }
+
+  @Override
+  public void paymentsInDoubt(String saleId, int count) {
+    if (count == 0) {
+      paymentsInDoubt.remove(saleId);
+    } else {
+      paymentsInDoubt.put(saleId, count);
+    }
+  }
+
+  @Override
+  public void settlementStarted() {
+    settlementsStarted.increment();
+  }
+
+  @Override
+  public void settled(String outcome) {
+    Counter counter = settlements.get(outcome);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  @Override
+  public void settlementFailed() {
+    settlementFailures.increment();
   }
 
   /** Every meter in the Prometheus text format. */

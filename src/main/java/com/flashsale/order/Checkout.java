@@ -9,68 +9,81 @@ import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
 import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Paying for a hold (DESIGN.md rule 9): the entity marks the hold as being paid, the gateway is called
- * outside the entity, then the entity confirms. A unit is never confirmed without an approved payment,
- * and an approval whose hold is gone by then is refunded.
+ * Paying for a hold (DESIGN.md rule 9): the entity records a payment attempt (a new id, which is the
+ * gateway's idempotency key) before the gateway is called outside the entity, then the entity records the
+ * outcome. A unit is never confirmed without a captured charge. Whatever this node does not get to record
+ * (it dies, the gateway or the entity does not answer in time, the hold is gone when the charge comes) stays
+ * an attempt in doubt, which the sale entity settles itself: by the attempt's key it finds the charge and
+ * confirms the order with it or gives it back, or closes the key. The buyer is told 503 meanwhile, and a
+ * later pay answers the settled order.
  */
 public final class Checkout {
 
-  private static final Logger log = LoggerFactory.getLogger(Checkout.class);
-  /** Confirming is idempotent (same payment ref), so a timed-out confirm is simply asked again. */
-  static final int CONFIRM_ATTEMPTS = 4;
+  /** Recording an outcome is idempotent (same attempt, same charge), so a timed-out one is simply sent again. */
+  static final int RECORD_ATTEMPTS = 4;
 
   private final SaleClient sales;
   private final PaymentGateway gateway;
+  private final Duration callTimeout;
 
-  public Checkout(SaleClient sales, PaymentGateway gateway) {
+  public Checkout(SaleClient sales, PaymentGateway gateway, Duration callTimeout) {
     this.sales = sales;
     this.gateway = gateway;
+    this.callTimeout = callTimeout;
   }
 
   public CompletionStage<OrderView> pay(OrderId id, String userId, String paymentToken) {
-    return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, sales.deadline(), replyTo))
+    String attempt = UUID.randomUUID().toString();
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, attempt,
+            sales.deadline(), replyTo))
         .thenCompose(reply -> {
           if (reply instanceof OrderDetails alreadyPaid) {
             return CompletableFuture.completedFuture(alreadyPaid.order());
           }
           OrderView order = SaleClient.expect(reply, SaleReply.ReadyToPay.class).order();
-          return gateway.charge(order.id(), order.total(), paymentToken).thenCompose(outcome -> {
-            if (outcome instanceof PaymentGateway.Approved approved) {
-              return confirm(id, approved.paymentRef(), 1);
-            }
-            return sales.order(id.saleId(), replyTo -> new SaleCommand.DeclinePayment(id.orderNo(), replyTo))
-                .thenApply(declined -> {
-                  throw new ApiError(ErrorCode.PAYMENT_DECLINED,
-                      ((PaymentGateway.Declined) outcome).reason() + "; the hold stays until " + order.expiresAt());
-                });
-          });
+          return gateway.charge(attempt, order.id(), order.total(), paymentToken).toCompletableFuture()
+              .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+              .handle((outcome, failure) -> {
+                if (failure != null) {
+                  return CompletableFuture.<OrderView>failedFuture(new ApiError(ErrorCode.OVERLOADED,
+                      "The payment's outcome is not known yet; it is being settled, retry shortly"));
+                }
+                if (outcome instanceof PaymentGateway.Approved approved) {
+                  return confirm(id, attempt, approved.paymentRef(), 1);
+                }
+                return declined(id, attempt, order, ((PaymentGateway.Declined) outcome).reason());
+              })
+              .thenCompose(stage -> stage);
         });
   }
 
-  private CompletionStage<OrderView> confirm(OrderId id, String paymentRef, int attempt) {
-    return sales.order(id.saleId(), replyTo -> new SaleCommand.ConfirmPayment(id.orderNo(), paymentRef, replyTo))
+  private CompletionStage<OrderView> confirm(OrderId id, String attempt, String paymentRef, int tries) {
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.ConfirmPayment(id.orderNo(), attempt, paymentRef, replyTo))
         .handle((reply, failure) -> {
-          if (failure != null) {
-            if (attempt < CONFIRM_ATTEMPTS) {
-              return confirm(id, paymentRef, attempt + 1);
-            }
-            log.error("Payment {} for order {} approved but not confirmed after {} attempts; reconcile it",
-                paymentRef, id, attempt);
-            return CompletableFuture.<OrderView>failedFuture(failure);
-          }
-          if (reply instanceof SaleReply.Rejected rejected) {
-            return gateway.refund(paymentRef).<OrderView>thenApply(refunded -> {
-              throw new ApiError(rejected.code(), rejected.detail() + "; the payment was refunded");
-            });
+          boolean unanswered = failure != null
+              || (reply instanceof SaleReply.Rejected rejected && rejected.code() == ErrorCode.OVERLOADED);
+          if (unanswered) {
+            return tries < RECORD_ATTEMPTS ? confirm(id, attempt, paymentRef, tries + 1)
+                : CompletableFuture.<OrderView>failedFuture(new ApiError(ErrorCode.OVERLOADED,
+                    "The payment was approved and is being recorded; retry shortly"));
           }
           return CompletableFuture.completedFuture(SaleClient.expect(reply, OrderDetails.class).order());
         })
         .thenCompose(stage -> stage);
+  }
+
+  /** Records the decline (if that fails, the sale settles the attempt as charging nothing) and answers 402. */
+  private CompletionStage<OrderView> declined(OrderId id, String attempt, OrderView order, String reason) {
+    return sales.order(id.saleId(), replyTo -> new SaleCommand.DeclinePayment(id.orderNo(), attempt, replyTo))
+        .handle((recorded, failure) -> {
+          throw new ApiError(ErrorCode.PAYMENT_DECLINED, reason + "; the hold stays until " + order.expiresAt());
+        });
   }
 }

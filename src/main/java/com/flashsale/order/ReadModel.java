@@ -4,6 +4,7 @@ import com.flashsale.Money;
 import com.flashsale.http.Page;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderStatus;
+import com.flashsale.sale.PaymentStatus;
 import com.flashsale.storage.Database;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletionStage;
 public final class ReadModel {
 
   private static final String COLUMNS =
-      "id, sale_id, user_id, quantity, unit_price, status, created_at, expires_at, payment_ref";
+      "id, sale_id, user_id, quantity, unit_price, status, created_at, expires_at, payment_ref, payment_status";
 
   private final Database db;
 
@@ -86,6 +87,7 @@ public final class ReadModel {
     return new OrderJson(rs.getString("id"), rs.getObject("sale_id").toString(), rs.getString("user_id"), quantity,
         Money.format(unitPrice), Money.format(unitPrice.multiply(BigDecimal.valueOf(quantity))),
         OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
-        rs.getTimestamp("expires_at").toInstant(), rs.getString("payment_ref"));
+        rs.getTimestamp("expires_at").toInstant(), rs.getString("payment_ref"),
+        rs.getString("payment_status") == null ? null : PaymentStatus.valueOf(rs.getString("payment_status")));
   }
 }

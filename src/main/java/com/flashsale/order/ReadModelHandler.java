@@ -3,6 +3,7 @@ package com.flashsale.order;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
 import com.flashsale.sale.OrderStatus;
+import com.flashsale.sale.PaymentStatus;
 import com.flashsale.sale.SaleEvent;
 import com.flashsale.storage.PooledJdbcSession;
 import java.sql.Array;
@@ -58,8 +59,7 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
 
   /** Events the read side does not show; they neither write nor end a run of reservations. */
   private static boolean changesNothingShown(SaleEvent event) {
-    return event instanceof SaleEvent.PaymentStarted || event instanceof SaleEvent.PaymentDeclined
-        || event instanceof SaleEvent.IdempotencyKeyBound || event instanceof SaleEvent.ChangeKeyBound;
+    return event instanceof SaleEvent.IdempotencyKeyBound || event instanceof SaleEvent.ChangeKeyBound;
   }
 
   private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {
@@ -73,9 +73,15 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
     } else if (event instanceof SaleEvent.OrderConfirmed e) {
       int units = openUnits(c, saleId, List.of(e.orderNo()));
       updateSale(c, saleId, seqNr, e.at(), "reserved = reserved - ?, confirmed = confirmed + ?", units, units);
-      update(c, "UPDATE orders SET status = 'CONFIRMED', payment_ref = ?, updated_at = ?, seq_nr = ? "
-          + "WHERE sale_id = ? AND order_no = ? AND seq_nr < ?", e.paymentRef(), ts(e.at()), seqNr, saleId,
+      update(c, "UPDATE orders SET status = 'CONFIRMED', payment_ref = ?, payment_status = 'CAPTURED', updated_at = ?, "
+          + "seq_nr = ? WHERE sale_id = ? AND order_no = ? AND seq_nr < ?", e.paymentRef(), ts(e.at()), seqNr, saleId,
           e.orderNo(), seqNr);
+    } else if (event instanceof SaleEvent.PaymentStarted e) {
+      payment(c, saleId, seqNr, e.orderNo(), PaymentStatus.PENDING, null, e.at());
+    } else if (event instanceof SaleEvent.PaymentDeclined e) {
+      payment(c, saleId, seqNr, e.orderNo(), PaymentStatus.DECLINED, null, e.at());
+    } else if (event instanceof SaleEvent.PaymentRefunded e) {
+      payment(c, saleId, seqNr, e.orderNo(), PaymentStatus.REFUNDED, e.paymentRef(), e.at());
     } else if (event instanceof SaleEvent.OrderCancelled e) {
       release(c, saleId, seqNr, e.at(), List.of(e.orderNo()), OrderStatus.CANCELLED);
     } else if (event instanceof SaleEvent.HoldsExpired e) {
@@ -88,6 +94,14 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
     } else if (event instanceof SaleEvent.SaleRescheduled e) {
       updateSale(c, saleId, seqNr, e.at(), "starts_at = ?, ends_at = ?", ts(e.startsAt()), ts(e.endsAt()));
     }
+  }
+
+  /** An order's latest payment attempt ended or began ({@code paymentRef} null keeps the one shown). */
+  private static void payment(Connection c, UUID saleId, long seqNr, long orderNo, PaymentStatus status,
+      String paymentRef, Instant at) throws SQLException {
+    update(c, "UPDATE orders SET payment_status = ?, payment_ref = coalesce(?, payment_ref), updated_at = ?, seq_nr = ? "
+        + "WHERE sale_id = ? AND order_no = ? AND seq_nr < ?", status.name(), paymentRef, ts(at), seqNr, saleId,
+        orderNo, seqNr);
   }
 
   /** Open holds given back: units return to {@code available} and count as released. */

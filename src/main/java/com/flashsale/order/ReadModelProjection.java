@@ -17,7 +17,7 @@ import com.flashsale.sale.SaleEvent;
 import com.flashsale.storage.PooledJdbcSession;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -33,7 +33,7 @@ public final class ReadModelProjection {
 
   private ReadModelProjection() {}
 
-  public static void init(ActorSystem<?> system, DataSource dataSource, Consumer<Duration> lagObserver) {
+  public static void init(ActorSystem<?> system, DataSource dataSource, BiConsumer<String, Duration> lagObserver) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
@@ -44,13 +44,13 @@ public final class ReadModelProjection {
   }
 
   private static GroupedProjection<Offset, EventEnvelope<SaleEvent>> projection(ActorSystem<?> system,
-      DataSource dataSource, String tag, Consumer<Duration> lagObserver) {
+      DataSource dataSource, String tag, BiConsumer<String, Duration> lagObserver) {
     SourceProvider<Offset, EventEnvelope<SaleEvent>> events =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     // Grouped: one transaction (rows + offset, so still exactly-once) per up to 200 events or 100 ms,
     // instead of one per event, which under a storm competed with the journal's own writes.
     return JdbcProjection.groupedWithin(ProjectionId.of(NAME, tag), events,
-            () -> new PooledJdbcSession(dataSource), () -> new ReadModelHandler(lagObserver), system)
+            () -> new PooledJdbcSession(dataSource), () -> new ReadModelHandler(lag -> lagObserver.accept(tag, lag)), system)
         .withGroup(GROUP_SIZE, GROUP_WITHIN);
   }
 }

@@ -3,8 +3,10 @@ package com.flashsale.sale;
 import java.time.Instant;
 
 /**
- * One order inside its sale's state. Immutable: a change replaces it. {@code paymentStartedAt} is set
- * while the buyer is at the payment gateway (expiry then waits, up to the payment grace).
+ * One order inside its sale's state. Immutable: a change replaces it. {@code paymentAttempt} is the id of a
+ * payment attempt whose outcome is not recorded yet ({@link PaymentStatus#PENDING}, since
+ * {@code paymentStartedAt}); while it is, its hold waits for the outcome (up to the payment grace) and the
+ * sale settles it. {@code paymentRef} names the charge that was captured (or refunded).
  */
 public record Order(
     long orderNo,
@@ -15,21 +17,43 @@ public record Order(
     Instant expiresAt,
     OrderStatus status,
     Instant paymentStartedAt,
-    String paymentRef) {
+    String paymentRef,
+    String paymentAttempt,
+    PaymentStatus paymentStatus) {
 
-  Order withStatus(OrderStatus newStatus) {
-    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, newStatus, null, paymentRef);
+  /** A new hold. */
+  Order(long orderNo, String userId, int quantity, String idempotencyKey, Instant reservedAt, Instant expiresAt) {
+    this(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, OrderStatus.RESERVED, null, null, null, null);
   }
 
-  Order withPaymentStarted(Instant at) {
-    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, status, at, paymentRef);
+  /** Released (expired or cancelled); a payment attempt in doubt stays, to be settled. */
+  Order withStatus(OrderStatus newStatus) {
+    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, newStatus, paymentStartedAt,
+        paymentRef, paymentAttempt, paymentStatus);
+  }
+
+  Order paymentStarted(String attempt, Instant at) {
+    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, status, at, paymentRef, attempt,
+        PaymentStatus.PENDING);
+  }
+
+  /** The attempt in doubt ended: declined or nothing charged, or its charge given back. */
+  Order paymentEnded(PaymentStatus outcome, String ref) {
+    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, status, null,
+        ref != null ? ref : paymentRef, null, outcome);
   }
 
   Order confirmed(String ref) {
-    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, OrderStatus.CONFIRMED, null, ref);
+    return new Order(orderNo, userId, quantity, idempotencyKey, reservedAt, expiresAt, OrderStatus.CONFIRMED, null, ref,
+        null, PaymentStatus.CAPTURED);
   }
 
   boolean isOpenHold() {
     return status == OrderStatus.RESERVED;
+  }
+
+  /** Whether {@code attempt} is this order's payment attempt in doubt. */
+  boolean awaits(String attempt) {
+    return paymentAttempt != null && paymentAttempt.equals(attempt);
   }
 }

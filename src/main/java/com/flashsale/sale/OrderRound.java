@@ -5,6 +5,7 @@ import com.flashsale.sale.SaleCommand.BeginPayment;
 import com.flashsale.sale.SaleCommand.CancelOrder;
 import com.flashsale.sale.SaleCommand.ConfirmPayment;
 import com.flashsale.sale.SaleCommand.DeclinePayment;
+import com.flashsale.sale.SaleCommand.RecordRefund;
 import com.flashsale.sale.SaleCommand.Reserve;
 import com.flashsale.sale.SaleCommand.WithReply;
 import com.flashsale.sale.SaleEvent.HoldsTaken;
@@ -126,6 +127,8 @@ final class OrderRound {
       return confirmPayment(confirm);
     } else if (cmd instanceof DeclinePayment decline) {
       return declinePayment(decline);
+    } else if (cmd instanceof RecordRefund refund) {
+      return recordRefund(refund);
     } else if (cmd instanceof CancelOrder cancel) {
       return cancelOrder(cancel);
     }
@@ -176,8 +179,7 @@ final class OrderRound {
     var reserved = new UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), key, now, expiresAt());
     events.add(reserved);
     unitsTaken += cmd.quantity();
-    Order order = new Order(orderNo, cmd.userId(), cmd.quantity(), key, now, reserved.expiresAt(),
-        OrderStatus.RESERVED, null, null);
+    Order order = new Order(orderNo, cmd.userId(), cmd.quantity(), key, now, reserved.expiresAt());
     changed.put(orderNo, order);
     newOrdersByUser.computeIfAbsent(cmd.userId(), u -> new ArrayList<>(1)).add(orderNo);
     if (key != null) {
@@ -186,7 +188,11 @@ final class OrderRound {
     return Decision.afterWrite(order, Answer.NEW_ORDER);
   }
 
-  /** The buyer is about to pay: mark the hold so expiry waits for the gateway's answer. */
+  /**
+   * The buyer is about to pay: record the attempt (its key at the gateway) before the gateway is called, so
+   * that its outcome can always be found out. One attempt at a time: while one is in doubt another is
+   * refused (503), and the sale settles the first by itself if its caller never records the outcome.
+   */
   private Decision beginPayment(BeginPayment cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
@@ -200,24 +206,41 @@ final class OrderRound {
       case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
       case CANCELLED -> releasedOrderRejection();
       case RESERVED -> {
-        // A payment started less than the grace ago is in progress; an older one was abandoned (the node
-        // calling the gateway died), so this one takes over. Should both be approved, the second confirm is
-        // rejected and refunded (confirmPayment), so a unit is still paid once.
-        if (order.paymentStartedAt() != null && now.isBefore(order.paymentStartedAt().plus(paymentGrace))) {
-          yield reject(ErrorCode.OVERLOADED, "A payment for this order is in progress");
+        if (order.awaits(cmd.attempt())) {
+          yield changed.containsKey(order.orderNo()) ? Decision.afterWrite(order, Answer.READY_TO_PAY)
+              : Decision.answer(new SaleReply.ReadyToPay(state.view(order)));
+        }
+        if (paymentInProgress(order)) {
+          yield reject(ErrorCode.OVERLOADED, "A payment for this order is in progress; retry shortly");
         }
         if (!now.isBefore(order.expiresAt())) {
           yield reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
         }
-        yield change(new SaleEvent.PaymentStarted(order.orderNo(), now), order.withPaymentStarted(now),
-            Answer.READY_TO_PAY);
+        yield change(new SaleEvent.PaymentStarted(order.orderNo(), now, cmd.attempt()),
+            order.paymentStarted(cmd.attempt(), now), Answer.READY_TO_PAY);
       }
     };
   }
 
   /**
-   * The gateway approved. The unit is confirmed only if the hold is still there; otherwise the caller
-   * must refund (the rejection tells it so).
+   * An attempt in doubt. (One recorded before attempts had keys cannot be looked up: it blocks others only
+   * for the payment grace, as then.)
+   */
+  private boolean paymentInProgress(Order order) {
+    if (order.paymentStatus() != PaymentStatus.PENDING) {
+      return false;
+    }
+    return order.paymentAttempt() != null || now.isBefore(order.paymentStartedAt().plus(paymentGrace));
+  }
+
+  /** Whether {@code attempt} is the order's attempt in doubt (or, for one without a key, any attempt). */
+  private static boolean awaits(Order order, String attempt) {
+    return order.awaits(attempt) || (order.paymentStatus() == PaymentStatus.PENDING && order.paymentAttempt() == null);
+  }
+
+  /**
+   * The gateway captured the attempt's charge. The unit is confirmed only while the hold is there; otherwise
+   * the attempt stays in doubt and the sale settles it (gives the charge back).
    */
   private Decision confirmPayment(ConfirmPayment cmd) {
     Order order = order(cmd.orderNo());
@@ -225,26 +248,45 @@ final class OrderRound {
       return reject(ErrorCode.NOT_FOUND, "No such order");
     }
     return switch (order.status()) {
-      case RESERVED -> change(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now),
-          order.confirmed(cmd.paymentRef()), Answer.ORDER);
+      case RESERVED -> awaits(order, cmd.attempt())
+          ? change(new SaleEvent.OrderConfirmed(order.orderNo(), cmd.paymentRef(), now, cmd.attempt()),
+              order.confirmed(cmd.paymentRef()), Answer.ORDER)
+          : reject(ErrorCode.OVERLOADED, "This payment attempt was settled already");
       case CONFIRMED -> cmd.paymentRef().equals(order.paymentRef())
           ? existing(order)
           : reject(ErrorCode.ALREADY_CONFIRMED, "The order was already paid");
-      case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
-      case CANCELLED -> releasedOrderRejection();
+      case EXPIRED -> reject(ErrorCode.RESERVATION_EXPIRED,
+          "The hold expired at " + order.expiresAt() + "; the payment is given back");
+      case CANCELLED -> state.isCancelled()
+          ? reject(ErrorCode.SALE_CANCELLED, "The sale was cancelled; the payment is given back")
+          : reject(ErrorCode.RESERVATION_EXPIRED, "The order was cancelled; the payment is given back");
     };
   }
 
-  /** The gateway declined: the hold stays, and expires at its own time. */
+  /** The attempt charged nothing: the hold stays, and expires at its own time. */
   private Decision declinePayment(DeclinePayment cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
       return reject(ErrorCode.NOT_FOUND, "No such order");
     }
-    if (order.status() != OrderStatus.RESERVED || order.paymentStartedAt() == null) {
+    if (!awaits(order, cmd.attempt())) {
       return existing(order);
     }
-    return change(new SaleEvent.PaymentDeclined(order.orderNo(), now), order.withPaymentStarted(null), Answer.ORDER);
+    return change(new SaleEvent.PaymentDeclined(order.orderNo(), now, cmd.attempt()),
+        order.paymentEnded(PaymentStatus.DECLINED, null), Answer.ORDER);
+  }
+
+  /** The attempt's charge was given back (the hold was gone when it came). */
+  private Decision recordRefund(RecordRefund cmd) {
+    Order order = order(cmd.orderNo());
+    if (order == null) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    if (!order.awaits(cmd.attempt())) {
+      return existing(order);
+    }
+    return change(new SaleEvent.PaymentRefunded(order.orderNo(), cmd.paymentRef(), now, cmd.attempt()),
+        order.paymentEnded(PaymentStatus.REFUNDED, cmd.paymentRef()), Answer.ORDER);
   }
 
   private Decision cancelOrder(CancelOrder cmd) {

@@ -3,7 +3,10 @@ package com.flashsale.sale;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** An order as the API shows it; {@code paymentRef} is null until the order is confirmed. */
+/**
+ * An order as the API shows it; {@code paymentRef} names its captured (or refunded) charge, and
+ * {@code paymentStatus} the outcome of its latest payment attempt (null: none).
+ */
 public record OrderView(
     String id,
     String saleId,
@@ -14,4 +17,5 @@ public record OrderView(
     OrderStatus status,
     Instant createdAt,
     Instant expiresAt,
-    String paymentRef) {}
+    String paymentRef,
+    PaymentStatus paymentStatus) {}

@@ -1,6 +1,7 @@
 package com.flashsale.sale;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
@@ -21,6 +22,7 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.SnapshotAdapter;
 import com.flashsale.ErrorCode;
+import com.flashsale.payment.PaymentGateway;
 import com.flashsale.sale.SaleCommand.ExpireHolds;
 import com.flashsale.sale.SaleCommand.ExpiryTick;
 import com.flashsale.sale.SaleCommand.WithReply;
@@ -61,26 +63,32 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final ActorRef<Topic.Command<SaleUpdate>> topic;
   private final SaleDecisions decisions;
   private final SaleInbox inbox;
+  private final PaymentSettlement settlement;
+  private final SaleMonitor monitor;
 
-  public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings) {
+  public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings,
+      PaymentGateway gateway, SaleMonitor monitor) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(ENTITY_KEY, ctx -> {
       String id = ctx.getEntityId();
-      return create(id, clock, settings, cmd -> sharding.entityRefFor(ENTITY_KEY, id).tell(cmd));
+      return create(id, clock, settings, gateway, monitor, cmd -> sharding.entityRefFor(ENTITY_KEY, id).tell(cmd));
     }));
   }
 
   /**
+   * @param gateway called to settle payment attempts in doubt ({@link PaymentSettlement})
    * @param selfViaSharding where the entity sends itself {@link ExpireHolds}; null sends it directly
    *     (tests without sharding).
    */
-  public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings,
-      Consumer<SaleCommand> selfViaSharding) {
+  public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings, PaymentGateway gateway,
+      SaleMonitor monitor, Consumer<SaleCommand> selfViaSharding) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       SaleInbox inbox = new SaleInbox(settings.maxWaitingRequests(),
           ctx.getSystem().settings().config().getInt("akka.persistence.typed.stash-capacity"));
+      PaymentSettlement settlement = new PaymentSettlement(gateway, settings.settleAfter(), settings.gatewayTimeout(),
+          ctx, monitor);
       Sale sale = new Sale(saleId, clock, settings, timers, selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell,
-          ctx, inbox);
+          ctx, inbox, settlement, monitor);
       return Behaviors.intercept(() -> inbox, sale);
     }));
   }
@@ -90,13 +98,16 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
-      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context, SaleInbox inbox) {
+      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context, SaleInbox inbox,
+      PaymentSettlement settlement, SaleMonitor monitor) {
     // A failed journal write or recovery restarts the entity (after a back-off) from the journal. Its
     // children (the pub-sub topic) are kept: this object, which holds them, lives on.
     super(PersistenceId.of(ENTITY_KEY.name(), saleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1)
             .withStopChildren(false));
     this.inbox = inbox;
+    this.settlement = settlement;
+    this.monitor = monitor;
     this.saleId = saleId;
     this.tag = tagFor(saleId);
     this.clock = clock;
@@ -143,7 +154,14 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
           armExpiry(state, TICK_AGAIN);
           return Effect().noReply();
         })
-        .onCommand(ExpireHolds.class, (state, cmd) -> decisions.expireHolds(state, now()))
+        .onCommand(ExpireHolds.class, (state, cmd) -> {
+          settlement.settleDue(state, now());
+          return decisions.expireHolds(state, now());
+        })
+        .onCommand(SaleCommand.PaymentSettled.class, (state, cmd) -> {
+          settlement.onSettled(cmd, state, context.getSystem().ignoreRef()).ifPresent(self::tell);
+          return Effect().noReply();
+        })
         .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> {
           publish(state);
           return Effect().noReply();
@@ -172,15 +190,24 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         // refused until the entity has recovered.
         .onSignal(PreRestart.instance(), state -> {
           inbox.failed();
-          decisions.writeFailed();
+          monitor.entityRestarted();
+          if (decisions.writeFailed()) {
+            monitor.journalWriteFailed();
+          }
         })
+        .onSignal(PostStop.instance(), state -> monitor.paymentsInDoubt(saleId, 0))
         .build();
   }
 
-  /** After recovery and after every write: re-arm the expiry timer and tell every node. */
+  /**
+   * After recovery and after every write: re-arm the expiry timer, tell every node, and settle the payment
+   * attempts in doubt that are due (those whose hold was just released, say).
+   */
   private void afterChange(SaleState state) {
     armExpiry(state, Duration.ZERO);
     publish(state);
+    settlement.settleDue(state, now());
+    monitor.paymentsInDoubt(saleId, state.paymentsInDoubt().size());
   }
 
   /** Publishes the sale to its topic, which every node's live view and SSE streams subscribe to. */
@@ -191,13 +218,13 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   /**
-   * Arms the single expiry timer for the earliest due hold, at most {@code keepAlive} ahead: while
-   * holds are open the entity keeps waking itself through sharding, so it is never passivated with
-   * holds that still have to expire. Called after recovery, after every change to the holds, and on every
-   * tick (at least {@code minimum} ahead then, as the tick's own request is still on its way).
+   * Arms the single expiry timer for the earliest due hold or payment attempt to settle, at most
+   * {@code keepAlive} ahead: while either is open the entity keeps waking itself through sharding, so it
+   * is never passivated with work left. Called after recovery, after every change, and on every tick (at
+   * least {@code minimum} ahead then, as the tick's own request is still on its way).
    */
   private void armExpiry(SaleState state, Duration minimum) {
-    Instant next = state.nextReleaseDeadline(settings.paymentGrace());
+    Instant next = earliest(state.nextReleaseDeadline(settings.paymentGrace()), settlement.nextDue(state));
     if (next == null) {
       timers.cancel(EXPIRY_TIMER);
       return;
@@ -209,6 +236,10 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
       delay = settings.keepAlive();
     }
     timers.startSingleTimer(EXPIRY_TIMER, new ExpiryTick(now()), delay);
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
   }
 
   @Override

@@ -34,6 +34,7 @@ public sealed interface SaleCommand extends CborSerializable {
       @JsonSubTypes.Type(value = BeginPayment.class, name = "begin-payment"),
       @JsonSubTypes.Type(value = ConfirmPayment.class, name = "confirm-payment"),
       @JsonSubTypes.Type(value = DeclinePayment.class, name = "decline-payment"),
+      @JsonSubTypes.Type(value = RecordRefund.class, name = "record-refund"),
       @JsonSubTypes.Type(value = CancelOrder.class, name = "cancel-order")})
   sealed interface OrderCommand extends WithReply {}
 
@@ -43,12 +44,23 @@ public sealed interface SaleCommand extends CborSerializable {
   record Reserve(String userId, int quantity, String idempotencyKey, Instant deadline, ActorRef<SaleReply> replyTo)
       implements OrderCommand, Deadlined {}
 
-  record BeginPayment(long orderNo, String userId, Instant deadline, ActorRef<SaleReply> replyTo)
+  /** The buyer is about to pay; {@code attempt} is the new attempt's id, its key at the gateway. */
+  record BeginPayment(long orderNo, String userId, String attempt, Instant deadline, ActorRef<SaleReply> replyTo)
       implements OrderCommand, Deadlined {}
 
-  record ConfirmPayment(long orderNo, String paymentRef, ActorRef<SaleReply> replyTo) implements OrderCommand {}
+  /**
+   * The gateway captured the attempt's charge. A fact, never refused for lateness: if the hold is gone, the
+   * sale gives the charge back.
+   */
+  record ConfirmPayment(long orderNo, String attempt, String paymentRef, ActorRef<SaleReply> replyTo)
+      implements OrderCommand {}
 
-  record DeclinePayment(long orderNo, ActorRef<SaleReply> replyTo) implements OrderCommand {}
+  /** The attempt charged nothing (declined, or its key closed unused). */
+  record DeclinePayment(long orderNo, String attempt, ActorRef<SaleReply> replyTo) implements OrderCommand {}
+
+  /** The attempt's charge was given back. */
+  record RecordRefund(long orderNo, String attempt, String paymentRef, ActorRef<SaleReply> replyTo)
+      implements OrderCommand {}
 
   record CancelOrder(long orderNo, String userId, boolean byAdmin, Instant deadline, ActorRef<SaleReply> replyTo)
       implements OrderCommand, Deadlined {}
@@ -87,4 +99,11 @@ public sealed interface SaleCommand extends CborSerializable {
 
   /** The entity's own timer; never leaves the node. */
   record ExpiryTick(Instant armedAt) implements SaleCommand {}
+
+  /**
+   * The result of a gateway call the entity made to settle a payment attempt in doubt ({@link PaymentSettlement}):
+   * {@code charge} for a look-up, nothing for a refund; {@code failure} if the call failed. Never leaves the node.
+   */
+  record PaymentSettled(long orderNo, String attempt, PaymentSettlement.Step step,
+      com.flashsale.payment.PaymentGateway.Charge charge, Throwable failure) implements SaleCommand {}
 }

@@ -34,7 +34,8 @@ final class SaleDecisions {
   private final SaleSettings settings;
   private final Consumer<SaleState> afterChange;
   private final EffectFactories<SaleEvent, SaleState> effect;
-  /** Who waits for the write in flight (at most one: the entity takes no command while it writes). */
+  /** A write is in flight (at most one: the entity takes no command while it writes), and who waits for it. */
+  private boolean writing;
   private List<ActorRef<SaleReply>> awaitingWrite = List.of();
 
   SaleDecisions(SaleSettings settings, Consumer<SaleState> afterChange,
@@ -233,8 +234,10 @@ final class SaleDecisions {
    * {@code waiters} (who are answered only once it is written) are answered by {@link #writeFailed} if it fails.
    */
   private EffectBuilder<SaleEvent, SaleState> persist(List<SaleEvent> events, List<ActorRef<SaleReply>> waiters) {
+    writing = true;
     awaitingWrite = waiters;
     return effect.persist(events).thenRun(state -> {
+      writing = false;
       awaitingWrite = List.of();
       afterChange.accept(state);
     });
@@ -247,12 +250,15 @@ final class SaleDecisions {
   /**
    * The write in flight failed, and the entity restarts from the journal. Whoever waited for it is told to
    * retry (503): the write may or may not have reached the journal, and a retry finds out (the same
-   * Idempotency-Key gets the order back if it was written).
+   * Idempotency-Key gets the order back if it was written). Whether a write was in flight.
    */
-  void writeFailed() {
+  boolean writeFailed() {
+    boolean failed = writing;
+    writing = false;
     Rejected retry = new Rejected(ErrorCode.OVERLOADED, "The sale could not record this request; retry shortly");
     awaitingWrite.forEach(waiter -> waiter.tell(retry)); // a batcher takes any answer as its batch being done
     awaitingWrite = List.of();
+    return failed;
   }
 
   /** Whom a command answers once the write it causes is done: a batch's commands and the batch. */

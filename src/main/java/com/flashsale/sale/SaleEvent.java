@@ -53,13 +53,22 @@ public sealed interface SaleEvent extends CborSerializable {
   record IdempotencyKeyBound(long orderNo, String userId, String idempotencyKey, Integer quantity, Instant at)
       implements SaleEvent {}
 
-  /** The buyer went to the gateway; expiry waits for the outcome (up to the payment grace). */
-  record PaymentStarted(long orderNo, Instant at) implements SaleEvent {}
+  /**
+   * A payment attempt began, before the gateway is called: {@code attempt} is its key at the gateway. Until
+   * its outcome is recorded the attempt is in doubt: expiry waits for it (up to the payment grace), and the
+   * sale settles it itself if its caller never records the outcome. ({@code attempt} is null in events
+   * written before attempts had keys.)
+   */
+  record PaymentStarted(long orderNo, Instant at, String attempt) implements SaleEvent {}
 
-  /** The gateway declined; the hold stays until it expires. */
-  record PaymentDeclined(long orderNo, Instant at) implements SaleEvent {}
+  /** The attempt charged nothing: declined, or its key closed unused. The hold stays until it expires. */
+  record PaymentDeclined(long orderNo, Instant at, String attempt) implements SaleEvent {}
 
-  record OrderConfirmed(long orderNo, String paymentRef, Instant at) implements SaleEvent {}
+  /** The attempt's charge was captured: the order is paid. */
+  record OrderConfirmed(long orderNo, String paymentRef, Instant at, String attempt) implements SaleEvent {}
+
+  /** The attempt's charge came when the hold was gone, and was given back. */
+  record PaymentRefunded(long orderNo, String paymentRef, Instant at, String attempt) implements SaleEvent {}
 
   /** The buyer (or an admin) gave the hold back. */
   record OrderCancelled(long orderNo, Instant at) implements SaleEvent {}

@@ -5,6 +5,7 @@ import com.flashsale.sale.SaleEvent.HoldsTaken;
 import com.flashsale.sale.SaleEvent.OrderCancelled;
 import com.flashsale.sale.SaleEvent.OrderConfirmed;
 import com.flashsale.sale.SaleEvent.PaymentDeclined;
+import com.flashsale.sale.SaleEvent.PaymentRefunded;
 import com.flashsale.sale.SaleEvent.PaymentStarted;
 import com.flashsale.sale.SaleEvent.SaleCancelled;
 import com.flashsale.sale.SaleEvent.SaleCreated;
@@ -53,6 +54,8 @@ final class SaleState {
   private final Map<Long, Order> orders = new HashMap<>();
   /** RESERVED orders in reservation order, which is also expiry order (holdSeconds is fixed per sale). */
   private final LinkedHashSet<Long> openHolds = new LinkedHashSet<>();
+  /** Orders with a payment attempt in doubt (its outcome not recorded), which the sale settles. */
+  private final LinkedHashSet<Long> paymentsInDoubt = new LinkedHashSet<>();
   private final Map<String, List<Long>> ordersByUser = new HashMap<>();
   private final Map<String, Long> ordersByIdempotencyKey = new HashMap<>();
   /** Keys bound to an order of another quantity than their request's ({@link SaleEvent.IdempotencyKeyBound}). */
@@ -86,9 +89,7 @@ final class SaleState {
       return new SaleState(saleId, false).apply(event);
     }
     if (event instanceof UnitsReserved e) {
-      Order order = new Order(e.orderNo(), e.userId(), e.quantity(), e.idempotencyKey(), e.reservedAt(),
-          e.expiresAt(), OrderStatus.RESERVED, null, null);
-      index(order);
+      index(new Order(e.orderNo(), e.userId(), e.quantity(), e.idempotencyKey(), e.reservedAt(), e.expiresAt()));
       lastOrderNo = Math.max(lastOrderNo, e.orderNo());
     } else if (event instanceof HoldsTaken e) {
       e.reservations().forEach(this::apply);
@@ -102,13 +103,23 @@ final class SaleState {
     } else if (event instanceof SaleEvent.ChangeKeyBound e) {
       changesByKey.put(e.idempotencyKey(), e);
     } else if (event instanceof PaymentStarted e) {
-      orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(e.at()));
+      orders.computeIfPresent(e.orderNo(), (no, o) -> o.paymentStarted(e.attempt(), e.at()));
+      if (e.attempt() != null) {
+        paymentsInDoubt.add(e.orderNo());
+      }
     } else if (event instanceof PaymentDeclined e) {
-      orders.computeIfPresent(e.orderNo(), (no, o) -> o.withPaymentStarted(null));
+      endPayment(e.orderNo(), PaymentStatus.DECLINED, null);
+    } else if (event instanceof PaymentRefunded e) {
+      endPayment(e.orderNo(), PaymentStatus.REFUNDED, e.paymentRef());
     } else if (event instanceof OrderConfirmed e) {
       Order order = orders.get(e.orderNo());
+      if (order == null) {
+        // Only a journal written before failed writes left no trace could confirm an order it never held.
+        return this;
+      }
       closeHold(order);
       orders.put(order.orderNo(), order.confirmed(e.paymentRef()));
+      paymentsInDoubt.remove(order.orderNo());
       confirmed += order.quantity();
     } else if (event instanceof OrderCancelled e) {
       release(e.orderNo(), OrderStatus.CANCELLED);
@@ -149,6 +160,14 @@ final class SaleState {
       available -= order.quantity();
       reserved += order.quantity();
     }
+    if (order.paymentAttempt() != null) {
+      paymentsInDoubt.add(order.orderNo());
+    }
+  }
+
+  private void endPayment(long orderNo, PaymentStatus outcome, String paymentRef) {
+    orders.computeIfPresent(orderNo, (no, o) -> o.paymentEnded(outcome, paymentRef));
+    paymentsInDoubt.remove(orderNo);
   }
 
   private void closeHold(Order order) {
@@ -285,6 +304,13 @@ final class SaleState {
     return !openHolds.isEmpty();
   }
 
+  /** The orders with a payment attempt in doubt, oldest attempt first. */
+  List<Order> paymentsInDoubt() {
+    List<Order> inDoubt = new ArrayList<>(paymentsInDoubt.size());
+    paymentsInDoubt.forEach(no -> inDoubt.add(orders.get(no)));
+    return inDoubt;
+  }
+
   /** When a hold stops being protected: its expiry, or the end of the payment grace if it is being paid. */
   static Instant releaseDeadline(Order order, Duration paymentGrace) {
     if (order.paymentStartedAt() == null) {
@@ -353,7 +379,7 @@ final class SaleState {
   OrderView view(Order order) {
     BigDecimal total = price.multiply(BigDecimal.valueOf(order.quantity()));
     return new OrderView(saleId + "-" + order.orderNo(), saleId, order.userId(), order.quantity(), price, total,
-        order.status(), order.reservedAt(), order.expiresAt(), order.paymentRef());
+        order.status(), order.reservedAt(), order.expiresAt(), order.paymentRef(), order.paymentStatus());
   }
 
   // ---- snapshots ----

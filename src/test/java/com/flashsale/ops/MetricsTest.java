@@ -86,12 +86,38 @@ class MetricsTest {
   }
 
   @Test
-  void showsTheLastProjectionLagInSeconds() {
-    metrics.recordProjectionLag(Duration.ofMillis(200));
-    metrics.recordProjectionLag(Duration.ofMillis(1500));
+  void showsTheLastProjectionLagOfEachTagInSeconds() {
+    metrics.recordProjectionLag("sale-0", Duration.ofMillis(200));
+    metrics.recordProjectionLag("sale-0", Duration.ofMillis(1500));
+    metrics.recordProjectionLag("sale-3", Duration.ofMillis(250));
 
-    assertThat(samples(metrics.scrape(), "flashsale_projection_lag_seconds")).singleElement().asString()
+    String scrape = metrics.scrape();
+    assertThat(samples(scrape, "flashsale_projection_lag_seconds", "tag=\"sale-0\"")).singleElement().asString()
         .endsWith(" 1.5");
+    assertThat(samples(scrape, "flashsale_projection_lag_seconds", "tag=\"sale-3\"")).singleElement().asString()
+        .endsWith(" 0.25");
+  }
+
+  @Test
+  void countsJournalFailuresAndSettlementsAndSumsThePaymentsInDoubt() {
+    metrics.entityRestarted();
+    metrics.entityRestarted();
+    metrics.journalWriteFailed();
+    metrics.paymentsInDoubt("sale-a", 2);
+    metrics.paymentsInDoubt("sale-b", 1);
+    metrics.paymentsInDoubt("sale-b", 3);
+    metrics.settled("confirmed");
+    metrics.settled("refunded");
+    metrics.settled("refunded");
+
+    String scrape = metrics.scrape();
+    assertThat(samples(scrape, "flashsale_entity_restarts_total")).singleElement().asString().endsWith(" 2.0");
+    assertThat(samples(scrape, "flashsale_journal_write_failures_total")).singleElement().asString().endsWith(" 1.0");
+    assertThat(samples(scrape, "flashsale_payments_in_doubt")).singleElement().asString().endsWith(" 5.0");
+    assertThat(samples(scrape, "flashsale_payment_settlements_total", "outcome=\"refunded\"")).singleElement()
+        .asString().endsWith(" 2.0");
+    metrics.paymentsInDoubt("sale-a", 0);
+    assertThat(samples(metrics.scrape(), "flashsale_payments_in_doubt")).singleElement().asString().endsWith(" 3.0");
   }
 
   @Test

@@ -118,7 +118,8 @@ class ReadModelHandlerTest {
   private static Map<String, String> orders() throws Exception {
     return rows("SELECT id, sale_id || ' ' || order_no || ' ' || user_id || ' ' || quantity || ' ' || unit_price || ' '"
         + " || status || ' ' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
-        + " || ' ' || to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM orders");
+        + " || ' ' || to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        + " || ' ' || coalesce(payment_status, '-') || ' ' || coalesce(payment_ref, '-') FROM orders");
   }
 
   private static Map<String, String> sales() throws Exception {
@@ -180,15 +181,21 @@ class ReadModelHandlerTest {
         } else if (roll < 66 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           OrderModel order = sale.orders.get(orderNo);
-          emit(sale, random.nextBoolean() ? new SaleEvent.PaymentStarted(orderNo, now)
-              : new SaleEvent.IdempotencyKeyBound(orderNo, order.user, "key-" + orderNo, 1, now));
+          if (random.nextBoolean()) {
+            order.paymentStatus = "PENDING";
+            emit(sale, new SaleEvent.PaymentStarted(orderNo, now, "attempt-" + orderNo));
+          } else {
+            emit(sale, new SaleEvent.IdempotencyKeyBound(orderNo, order.user, "key-" + orderNo, 1, now));
+          }
         } else if (roll < 76 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           OrderModel order = sale.orders.get(orderNo);
           order.status = "CONFIRMED";
+          order.paymentStatus = "CAPTURED";
+          order.paymentRef = "pay-" + orderNo;
           sale.reserved -= order.quantity;
           sale.confirmed += order.quantity;
-          emit(sale, new SaleEvent.OrderConfirmed(orderNo, "pay-" + orderNo, now));
+          emit(sale, new SaleEvent.OrderConfirmed(orderNo, "pay-" + orderNo, now, "attempt-" + orderNo));
         } else if (roll < 84 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           sale.release(orderNo, "CANCELLED");
@@ -203,8 +210,15 @@ class ReadModelHandlerTest {
           sale.stock += units;
           sale.available += units;
           emit(sale, new SaleEvent.StockAdded(units, now));
+        } else if (roll < 96 && !sale.released().isEmpty()) {
+          long orderNo = sale.released().get(0);
+          OrderModel order = sale.orders.get(orderNo);
+          order.paymentStatus = "REFUNDED";
+          order.paymentRef = "refunded-" + orderNo;
+          emit(sale, new SaleEvent.PaymentRefunded(orderNo, "refunded-" + orderNo, now, "attempt-" + orderNo));
         } else if (!open.isEmpty()) {
-          emit(sale, new SaleEvent.PaymentDeclined(open.get(0), now));
+          sale.orders.get(open.get(0)).paymentStatus = "DECLINED";
+          emit(sale, new SaleEvent.PaymentDeclined(open.get(0), now, "attempt-" + open.get(0)));
         }
       }
     }
@@ -219,7 +233,7 @@ class ReadModelHandlerTest {
       for (SaleModel sale : sales) {
         sale.orders.forEach((orderNo, order) -> rows.put(sale.id + "-" + orderNo, sale.id + " " + orderNo + " "
             + order.user + " " + order.quantity + " " + sale.price + " " + order.status + " " + utc(order.createdAt)
-            + " " + utc(order.expiresAt)));
+            + " " + utc(order.expiresAt) + " " + order.paymentStatus + " " + order.paymentRef));
       }
       return rows;
     }
@@ -255,6 +269,11 @@ class ReadModelHandlerTest {
           .toList();
     }
 
+    List<Long> released() {
+      return orders.entrySet().stream().filter(e -> e.getValue().status.equals("EXPIRED")
+          || e.getValue().status.equals("CANCELLED")).map(Map.Entry::getKey).toList();
+    }
+
     void release(long orderNo, String status) {
       OrderModel order = orders.get(orderNo);
       order.status = status;
@@ -270,6 +289,8 @@ class ReadModelHandlerTest {
     final Instant createdAt;
     final Instant expiresAt;
     String status = "RESERVED";
+    String paymentStatus = "-";
+    String paymentRef = "-";
 
     OrderModel(String user, int quantity, Instant createdAt, Instant expiresAt) {
       this.user = user;

@@ -129,6 +129,11 @@ class SaleBatchTest extends SaleSpec {
     assertThat(((Rejected) batch.answer(1)).code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
+  /** One of two attempts per order, so that payment steps sometimes meet the attempt in doubt and sometimes not. */
+  private static String attempt(Random random, long orderNo) {
+    return "attempt-" + orderNo + "-" + random.nextInt(2);
+  }
+
   /**
    * The equivalence that makes batching safe: for random order commands (purchases by repeat buyers,
    * keys reused with other quantities, over-limit quantities, more demand than stock; payments begun,
@@ -147,7 +152,7 @@ class SaleBatchTest extends SaleSpec {
       harness.reserve("u0", 1, "k0");
       harness.reserve("u1", 2, null);
       harness.reserve("u2", 1, null);
-      harness.beginPayment(3, "u2");
+      harness.beginPayment(3, "u2", "attempt-3-0");
     }
     List<Function<ActorRef<SaleReply>, SaleCommand.OrderCommand>> commands = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -163,9 +168,18 @@ class SaleBatchTest extends SaleSpec {
           int quantity = 1 + random.nextInt(3);
           yield replyTo -> new SaleCommand.Reserve(user, quantity, key, null, replyTo);
         }
-        case 3 -> replyTo -> new SaleCommand.BeginPayment(orderNo, user, null, replyTo);
-        case 4 -> replyTo -> new SaleCommand.ConfirmPayment(orderNo, "pay-" + (orderNo % 2), replyTo);
-        case 5 -> replyTo -> new SaleCommand.DeclinePayment(orderNo, replyTo);
+        case 3 -> {
+          String attempt = attempt(random, orderNo);
+          yield replyTo -> new SaleCommand.BeginPayment(orderNo, user, attempt, null, replyTo);
+        }
+        case 4 -> {
+          String attempt = attempt(random, orderNo);
+          yield replyTo -> new SaleCommand.ConfirmPayment(orderNo, attempt, "pay-" + (orderNo % 2), replyTo);
+        }
+        case 5 -> {
+          String attempt = attempt(random, orderNo);
+          yield replyTo -> new SaleCommand.DeclinePayment(orderNo, attempt, replyTo);
+        }
         default -> {
           boolean byAdmin = random.nextInt(5) == 0;
           yield replyTo -> new SaleCommand.CancelOrder(orderNo, user, byAdmin, null, replyTo);

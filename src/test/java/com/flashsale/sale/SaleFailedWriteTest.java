@@ -1,9 +1,6 @@
 package com.flashsale.sale;
 
-import static com.flashsale.sale.SaleHarness.KEEP_ALIVE;
-import static com.flashsale.sale.SaleHarness.MAX_WAITING_REQUESTS;
 import static com.flashsale.sale.SaleHarness.OPENS;
-import static com.flashsale.sale.SaleHarness.PAYMENT_GRACE;
 import static com.flashsale.sale.SaleHarness.fingerprint;
 import static com.flashsale.sale.SaleHarness.orderNo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +31,7 @@ class SaleFailedWriteTest extends SaleSpec {
   private static final int SNAPSHOT_EVERY_EVENT = 1;
 
   private SaleHarness saleSnapshottingEvery(int events) {
-    return new SaleHarness(testKit.system(), new TestClock(OPENS),
-        new SaleSettings(events, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS));
+    return new SaleHarness(testKit.system(), new TestClock(OPENS), SaleHarness.settings(events));
   }
 
   @ParameterizedTest

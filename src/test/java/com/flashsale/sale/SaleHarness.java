@@ -34,7 +34,13 @@ final class SaleHarness {
   /** Long enough that no keep-alive tick fires during a test: only the test moves time. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
   static final int MAX_WAITING_REQUESTS = 200;
-  static final SaleSettings SETTINGS = new SaleSettings(1_000, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS);
+  /**
+   * A payment attempt in doubt is settled this long after it began: beyond any time the specifications move
+   * the clock, except those of settling ({@link SalePaymentSettlementTest}), which settle after 10 s.
+   */
+  static final Duration SETTLE_AFTER = Duration.ofDays(1);
+  static final Duration GATEWAY_TIMEOUT = Duration.ofSeconds(2);
+  static final SaleSettings SETTINGS = settings(1_000);
   static final String ADMIN = "admin";
 
   /** Events and commands are checked through Jackson CBOR; the mutable state goes through its snapshot. */
@@ -43,11 +49,26 @@ final class SaleHarness {
 
   final String saleId = UUID.randomUUID().toString();
   final Clock clock;
+  final ScriptedGateway gateway = new ScriptedGateway();
   final EventSourcedBehaviorTestKit<SaleCommand, SaleEvent, SaleState> kit;
+  /** The payment attempt each order was last paid with, by order number. */
+  private final Map<Long, String> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger attemptsMade = new java.util.concurrent.atomic.AtomicInteger();
 
   SaleHarness(ActorSystem<?> system, Clock clock, SaleSettings settings) {
     this.clock = clock;
-    this.kit = EventSourcedBehaviorTestKit.create(system, Sale.create(saleId, clock, settings, null), SERIALIZATION);
+    this.kit = EventSourcedBehaviorTestKit.create(system,
+        Sale.create(saleId, clock, settings, gateway, SaleMonitor.NONE, null), SERIALIZATION);
+  }
+
+  /** The test settings, snapshotting every {@code snapshotEvery} events. */
+  static SaleSettings settings(int snapshotEvery) {
+    return settings(snapshotEvery, SETTLE_AFTER);
+  }
+
+  static SaleSettings settings(int snapshotEvery, Duration settleAfter) {
+    return new SaleSettings(snapshotEvery, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS, settleAfter,
+        GATEWAY_TIMEOUT);
   }
 
   static SaleTerms terms(int stock, int perUserLimit, int holdSeconds) {
@@ -121,16 +142,30 @@ final class SaleHarness {
     return kit.<SaleReply>runCommand(command::apply).reply();
   }
 
+  /** Begins the harness's n-th payment attempt ({@code attempt-<order>-<n>}), which the other payment verbs then use. */
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> beginPayment(long orderNo, String userId) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.BeginPayment(orderNo, userId, null, replyTo));
+    String attempt = "attempt-" + orderNo + "-" + attemptsMade.incrementAndGet();
+    attempts.put(orderNo, attempt);
+    return beginPayment(orderNo, userId, attempt);
+  }
+
+  CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> beginPayment(long orderNo, String userId,
+      String attempt) {
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.BeginPayment(orderNo, userId, attempt, null, replyTo));
+  }
+
+  /** The attempt the order was last paid with. */
+  String attempt(long orderNo) {
+    return attempts.getOrDefault(orderNo, "no-attempt");
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> confirm(long orderNo, String paymentRef) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.ConfirmPayment(orderNo, paymentRef, replyTo));
+    return kit.<SaleReply>runCommand(replyTo ->
+        new SaleCommand.ConfirmPayment(orderNo, attempt(orderNo), paymentRef, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> decline(long orderNo) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.DeclinePayment(orderNo, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.DeclinePayment(orderNo, attempt(orderNo), replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelOrder(long orderNo, String userId) {

@@ -45,7 +45,8 @@ class SaleInboxTest {
   private final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   private final String saleId = UUID.randomUUID().toString();
   private final ActorRef<SaleCommand> sale = testKit.spawn(
-      Sale.create(saleId, new TestClock(SaleHarness.OPENS), SaleHarness.SETTINGS, null));
+      Sale.create(saleId, new TestClock(SaleHarness.OPENS), SaleHarness.SETTINGS, new ScriptedGateway(), SaleMonitor.NONE,
+          null));
   private final TestProbe<SaleReply> replies = testKit.createTestProbe(SaleReply.class);
 
   @AfterEach

@@ -25,55 +25,57 @@ class SalePaymentTest extends SaleSpec {
   // ---- paying ----
 
   @Test
-  void beginningPaymentMarksTheHoldAsBeingPaid() {
+  void beginningPaymentRecordsTheAttemptBeforeTheGatewayIsCalled() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");
     sale.advance(Duration.ofSeconds(10));
 
-    var result = sale.beginPayment(orderNo, "alice");
+    var result = sale.beginPayment(orderNo, "alice", "attempt-1");
 
-    assertThat(result.events()).containsExactly(new PaymentStarted(orderNo, sale.now()));
-    assertThat(result.replyOfType(ReadyToPay.class).order().status()).isEqualTo(OrderStatus.RESERVED);
+    assertThat(result.events()).containsExactly(new PaymentStarted(orderNo, sale.now(), "attempt-1"));
+    OrderView order = result.replyOfType(ReadyToPay.class).order();
+    assertThat(order.status()).isEqualTo(OrderStatus.RESERVED);
+    assertThat(order.paymentStatus()).isEqualTo(PaymentStatus.PENDING);
     assertThat(sale.kit.getState().order(orderNo).paymentStartedAt()).isEqualTo(sale.now());
   }
 
   @Test
-  void rejectsASecondPaymentWhileOneIsInProgress() {
+  void beginningTheSameAttemptAgainAnswersItWithoutWriting() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    sale.beginPayment(orderNo, "alice", "attempt-1");
 
-    assertRejected(sale.beginPayment(orderNo, "alice"), ErrorCode.OVERLOADED);
+    var again = sale.beginPayment(orderNo, "alice", "attempt-1");
+
+    assertThat(again.events()).isEmpty();
+    assertThat(again.reply()).isInstanceOf(ReadyToPay.class);
   }
 
   @Test
-  void aPaymentInProgressLongerThanTheGraceCanBeStartedAgain() {
-    // Its coordinator (the node calling the gateway) died; the buyer must not wait for the hold's expiry.
+  void refusesASecondAttemptWhileOneIsInDoubtEvenAfterTheGrace() {
+    // A second charge must wait until the first attempt is settled: it may have been charged.
     sale.createLive(10, 1, 3_600);
     long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
-    sale.advance(SaleHarness.PAYMENT_GRACE.minusSeconds(1));
-    assertRejected(sale.beginPayment(orderNo, "alice"), ErrorCode.OVERLOADED);
-    sale.advance(Duration.ofSeconds(1));
+    sale.beginPayment(orderNo, "alice", "attempt-1");
+    sale.advance(SaleHarness.PAYMENT_GRACE.plusSeconds(1));
 
-    var retry = sale.beginPayment(orderNo, "alice");
-
-    assertThat(retry.events()).containsExactly(new PaymentStarted(orderNo, sale.now()));
-    assertThat(retry.replyOfType(ReadyToPay.class).order().status()).isEqualTo(OrderStatus.RESERVED);
+    assertRejected(sale.beginPayment(orderNo, "alice", "attempt-2"), ErrorCode.OVERLOADED);
   }
 
   @Test
-  void confirmingAnApprovedPaymentConfirmsTheOrder() {
+  void confirmingTheAttemptsChargeConfirmsTheOrder() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    sale.beginPayment(orderNo, "alice", "attempt-1");
 
-    var result = sale.confirm(orderNo, "pay-1");
+    var result = sale.kit.<SaleReply>runCommand(replyTo ->
+        new SaleCommand.ConfirmPayment(orderNo, "attempt-1", "pay-1", replyTo));
 
-    assertThat(result.events()).containsExactly(new OrderConfirmed(orderNo, "pay-1", sale.now()));
+    assertThat(result.events()).containsExactly(new OrderConfirmed(orderNo, "pay-1", sale.now(), "attempt-1"));
     OrderView order = result.replyOfType(OrderDetails.class).order();
     assertThat(order.status()).isEqualTo(OrderStatus.CONFIRMED);
     assertThat(order.paymentRef()).isEqualTo("pay-1");
+    assertThat(order.paymentStatus()).isEqualTo(PaymentStatus.CAPTURED);
     SaleView stats = sale.stats();
     assertThat(stats.reserved()).isZero();
     assertThat(stats.confirmed()).isEqualTo(1);
@@ -86,8 +88,8 @@ class SalePaymentTest extends SaleSpec {
     long orderNo = sale.bought("alice");
     OrderView paid = sale.order(orderNo);
 
-    var payAgain = sale.beginPayment(orderNo, "alice");
     var confirmAgain = sale.confirm(orderNo, "pay-" + orderNo);
+    var payAgain = sale.beginPayment(orderNo, "alice");
 
     assertThat(payAgain.events()).isEmpty();
     assertThat(payAgain.replyOfType(OrderDetails.class).order()).isEqualTo(paid);
@@ -97,7 +99,7 @@ class SalePaymentTest extends SaleSpec {
   }
 
   @Test
-  void rejectsADifferentPaymentForAConfirmedOrder() {
+  void rejectsADifferentChargeForAConfirmedOrder() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.bought("alice");
 
@@ -106,16 +108,18 @@ class SalePaymentTest extends SaleSpec {
   }
 
   @Test
-  void rejectsConfirmationOnceTheHoldIsGoneSoTheCallerRefunds() {
+  void neverConfirmsAChargeThatCameWhenTheHoldWasGone() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");
     sale.beginPayment(orderNo, "alice");
-    sale.advance(Duration.ofSeconds(301));
+    sale.gateway.captured(sale.attempt(orderNo), "pay-1"); // the sale gives it back: SalePaymentSettlementTest
+    sale.advance(Duration.ofSeconds(301).plus(SaleHarness.PAYMENT_GRACE));
     sale.expireHolds();
 
     var result = sale.confirm(orderNo, "pay-1");
 
-    assertRejected(result, ErrorCode.RESERVATION_EXPIRED);
+    assertThat(result.replyOfType(Rejected.class).code()).isEqualTo(ErrorCode.RESERVATION_EXPIRED);
+    assertThat(result.events()).noneMatch(event -> event instanceof OrderConfirmed);
     assertThat(sale.order(orderNo).status()).isEqualTo(OrderStatus.EXPIRED);
     assertThat(sale.stats().confirmed()).isZero();
     assertThat(sale.stats().available()).isEqualTo(10);
@@ -148,17 +152,31 @@ class SalePaymentTest extends SaleSpec {
   }
 
   @Test
-  void declinedPaymentKeepsTheHold() {
+  void declinedPaymentKeepsTheHoldAndAllowsAnotherAttempt() {
     sale.createLive(10, 1, 300);
     long orderNo = sale.reserved("alice");
     sale.beginPayment(orderNo, "alice");
 
     var result = sale.decline(orderNo);
 
-    assertThat(result.events()).containsExactly(new PaymentDeclined(orderNo, sale.now()));
-    assertThat(result.replyOfType(OrderDetails.class).order().status()).isEqualTo(OrderStatus.RESERVED);
+    assertThat(result.events()).containsExactly(new PaymentDeclined(orderNo, sale.now(), sale.attempt(orderNo)));
+    OrderView order = result.replyOfType(OrderDetails.class).order();
+    assertThat(order.status()).isEqualTo(OrderStatus.RESERVED);
+    assertThat(order.paymentStatus()).isEqualTo(PaymentStatus.DECLINED);
     assertThat(sale.stats().reserved()).isEqualTo(1);
     assertThat(sale.beginPayment(orderNo, "alice").reply()).isInstanceOf(ReadyToPay.class);
+  }
+
+  @Test
+  void aDeclineOfAnotherAttemptChangesNothing() {
+    sale.createLive(10, 1, 300);
+    long orderNo = sale.reserved("alice");
+    sale.beginPayment(orderNo, "alice", "attempt-1");
+
+    var result = sale.kit.<SaleReply>runCommand(replyTo -> new SaleCommand.DeclinePayment(orderNo, "attempt-0", replyTo));
+
+    assertThat(result.events()).isEmpty();
+    assertThat(result.replyOfType(OrderDetails.class).order().paymentStatus()).isEqualTo(PaymentStatus.PENDING);
   }
 
   @Test

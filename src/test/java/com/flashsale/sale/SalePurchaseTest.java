@@ -127,7 +127,7 @@ class SalePurchaseTest extends SaleSpec {
     OrderDetails details = result.replyOfType(OrderDetails.class);
     assertThat(details.created()).isTrue();
     assertThat(details.order()).isEqualTo(new OrderView(sale.saleId + "-1", sale.saleId, "alice", 2, PRICE,
-        new BigDecimal("1999.98"), OrderStatus.RESERVED, now, now.plusSeconds(300), null));
+        new BigDecimal("1999.98"), OrderStatus.RESERVED, now, now.plusSeconds(300), null, null));
     SaleView stats = sale.stats();
     assertThat(stats.available()).isEqualTo(8);
     assertThat(stats.reserved()).isEqualTo(2);

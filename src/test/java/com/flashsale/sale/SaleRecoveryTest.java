@@ -121,7 +121,7 @@ class SaleRecoveryTest extends SaleSpec {
   void recoversFromASnapshotAloneToTheSameState() {
     // One snapshot, exactly at the arrangement's last event (the sale holds fewer orders than that).
     SaleHarness snapshotted = new SaleHarness(testKit.system(), new TestClock(OPENS),
-        new SaleSettings(EVENTS_TO_ARRANGE, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS));
+        SaleHarness.settings(EVENTS_TO_ARRANGE));
     arrangeOrdersInEveryState(snapshotted);
     String pid = snapshotted.persistenceId();
     long lastSeqNr = snapshotted.kit.persistenceTestKit().persistedInStorage(pid).size();
@@ -156,8 +156,7 @@ class SaleRecoveryTest extends SaleSpec {
   void bigSnapshotsAreWrittenCompressedAndUncompressedOnesStillRead() {
     List<Order> orders = new ArrayList<>();
     for (long no = 1; no <= 2_000; no++) {
-      orders.add(new Order(no, UUID.randomUUID().toString(), 1, null, OPENS, OPENS.plusSeconds(300),
-          OrderStatus.RESERVED, null, null));
+      orders.add(new Order(no, UUID.randomUUID().toString(), 1, null, OPENS, OPENS.plusSeconds(300)));
     }
     SaleSnapshot big = new SaleSnapshot("sale", true, "product", PRICE, 2_000, OPENS, OPENS.plusSeconds(3_600), 1,
         300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of());

@@ -22,13 +22,16 @@ public final class FlashSaleFixture implements AutoCloseable {
   public final TestClock clock = TestClock.atNow();
   public final FlashSaleNode.Running node;
   public final ApiClient api;
+  /** The node's database (for what only SQL shows, such as the payment simulator's ledger). */
+  public final String dbUrl;
   private String adminToken;
 
   private FlashSaleFixture(String purpose, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("flashsale.sale.keep-alive", "200ms");
     settings.putAll(extra);
-    this.node = TestNodes.single(TestDatabase.fresh(purpose), clock, settings);
+    this.dbUrl = TestDatabase.fresh(purpose);
+    this.node = TestNodes.single(dbUrl, clock, settings);
     this.api = ApiClient.forPort(node.httpPort());
   }
 
