@@ -16,6 +16,8 @@ import com.flashsale.testing.PurchaseStorm;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -229,6 +231,28 @@ public final class FaultCluster implements AutoCloseable {
       }
     }
     return answers;
+  }
+
+  /**
+   * The first ERROR line of each kind (same text after the time stamp, up to 300 characters) in the node logs that
+   * names {@code text} (e.g. a sale id), at most {@code max} of them, each with its log's name.
+   */
+  public List<String> nodeLogErrors(String text, int max) {
+    Map<String, String> firstOfKind = new LinkedHashMap<>();
+    try (var logs = Files.list(logs())) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList()) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+          lines.filter(line -> line.contains(" ERROR ") && line.contains(text)).forEach(line -> {
+            String kind = line.substring(Math.min(line.length(), 13)).replaceAll("\\d+", "#");
+            kind = kind.substring(0, Math.min(kind.length(), 300));
+            firstOfKind.putIfAbsent(kind, log.getFileName() + ": " + line.substring(0, Math.min(line.length(), 400)));
+          });
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of("(could not read the node logs: " + e + ")");
+    }
+    return firstOfKind.values().stream().limit(max).toList();
   }
 
   // ---- the read model, by SQL ----
