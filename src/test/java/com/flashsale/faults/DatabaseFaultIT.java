@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.flashsale.sale.Sale;
 import com.flashsale.sale.SaleEvent;
+import com.flashsale.testing.Eventually;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -143,7 +145,7 @@ class DatabaseFaultIT {
       try (HeldJournalRow row = cluster.holdJournalRowOpen("Sale|" + lateSaleId, 1, created, tag)) {
         heldOrdering = row.ordering();
         // The storm's writes take orderings above the held one and commit.
-        com.flashsale.testing.Eventually.eventually(COMMIT_HELD,
+        Eventually.eventually(COMMIT_HELD,
             () -> assertTrue(committedAbove(row.ordering()) > 0, "no storm write committed above the held row"));
         Duration rest = COMMIT_HELD.minus(row.heldFor());
         if (!rest.isNegative()) {
@@ -210,7 +212,7 @@ class DatabaseFaultIT {
   private long committedAbove(long ordering) {
     try {
       return cluster.committedJournalRowsAbove(ordering);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
   }
@@ -218,15 +220,15 @@ class DatabaseFaultIT {
   /** The read model's row of the sale once it is there, or empty after {@code within}. */
   private Optional<SaleStats> awaitReadModelSale(String saleId, Duration within) {
     try {
-      com.flashsale.testing.Eventually.eventually(within, () -> {
+      Eventually.eventually(within, () -> {
         try {
           assertTrue(cluster.readModelSale(saleId).isPresent());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
           throw new AssertionError(e);
         }
       });
       return cluster.readModelSale(saleId);
-    } catch (AssertionError | java.sql.SQLException notThere) {
+    } catch (AssertionError | SQLException notThere) {
       return Optional.empty();
     }
   }

@@ -47,7 +47,9 @@ public final class FaultScenario implements AutoCloseable {
 
   public static final int WORKERS = 32;
   public static final Duration STATS_EVERY = Duration.ofMillis(200);
-  private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(20);
+  private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(15);
+  /** How long the entity may take to answer its stats (503s meanwhile) after the storm and after the restarts. */
+  private static final Duration ENTITY_WAIT = Duration.ofSeconds(30);
 
   private final FaultCluster cluster;
   public final String name;
@@ -173,13 +175,14 @@ public final class FaultScenario implements AutoCloseable {
     return after;
   }
 
-  /** The entity's stats, checked; null (and a failure) if it gives none in a minute. */
+  /** The entity's stats, checked; null (and a failure) if it gives none within {@link #ENTITY_WAIT}. */
   private SaleStats entityStats(String when) {
     SaleStats stats;
     try {
-      stats = cluster.stats(saleId, Duration.ofSeconds(60));
+      stats = cluster.stats(saleId, ENTITY_WAIT);
     } catch (AssertionError | IllegalStateException noStats) {
-      check(false, "the sale's entity gave no stats %s in 60 s (last: %s)", when, noStats.getMessage());
+      check(false, "the sale's entity gave no stats %s in %d s (last: %s)", when, ENTITY_WAIT.toSeconds(),
+          noStats.getMessage());
       return null;
     }
     check(stats.balanced(), "the stats %s do not add up (available + reserved + confirmed != stock): %s", when, stats);

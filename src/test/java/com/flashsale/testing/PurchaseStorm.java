@@ -45,6 +45,7 @@ public final class PurchaseStorm {
   /** Requests that got no HTTP answer at all (the connection to nginx failed), retried like a 503. */
   public final ConcurrentLinkedQueue<String> ioErrors = new ConcurrentLinkedQueue<>();
   private final AtomicInteger buyers = new AtomicInteger();
+  private final AtomicInteger paymentsInFlight = new AtomicInteger();
   private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
   private final long intervalNanos;
   private final String keyPrefix;
@@ -112,6 +113,11 @@ public final class PurchaseStorm {
     return buyers.get();
   }
 
+  /** Payments asked and not yet finally answered (e.g. to crash a node while some are under way). */
+  public int paymentsInFlight() {
+    return paymentsInFlight.get();
+  }
+
   private void work() {
     try {
       while (!soldOut && !stopped) {
@@ -167,8 +173,14 @@ public final class PurchaseStorm {
   }
 
   private void pay(String orderId, String token) throws InterruptedException {
-    ApiClient.Response payment = untilAnswered("pay",
-        () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+    ApiClient.Response payment;
+    paymentsInFlight.incrementAndGet();
+    try {
+      payment = untilAnswered("pay",
+          () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+    } finally {
+      paymentsInFlight.decrementAndGet();
+    }
     if (payment != null && payment.status() == 200 && "CONFIRMED".equals(payment.json().get("status").asText())) {
       paid.add(orderId);
     } else if (payment != null) {
