@@ -277,8 +277,8 @@ public final class FaultScenario implements AutoCloseable {
     counts.add(String.format("buyers %d, told orders %d (paid %d), retries %d, sold out %s; %d orders told before "
         + "the storm was unleashed", storm.buyers(), told.size(), paid.size(), storm.retries(),
         storm.soldOut() ? "yes" : "no", timeline.getOrDefault("storm unleashed", new long[] {0, 0})[1]));
-    counts.add("stats before the restarts: " + before);
-    counts.add("stats after the restarts:  " + after);
+    counts.add("stats before the restarts: " + (before == null ? "none (the entity gave none)" : before));
+    counts.add("stats after the restarts:  " + (after == null ? "none (the entity gave none)" : after));
     counts.add(after == null ? "entity: the told orders were not asked for (the entity gives no stats)"
         : String.format("entity: %d of %d told orders held as told; missing %s; wrong %d", held, told.size(), missing,
             wrong.size()));

@@ -33,6 +33,7 @@ final class StatsWatch implements AutoCloseable {
   final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
   private volatile SaleStats last;
   private volatile int mostSold;
+  private volatile int mostCountedTwice;
 
   StatsWatch(ApiClient api, String adminToken, String saleId, Duration every) {
     this.api = api;
@@ -84,6 +85,7 @@ final class StatsWatch implements AutoCloseable {
     SaleStats stats = SaleStats.of(response.json());
     last = stats;
     mostSold = Math.max(mostSold, stats.sold());
+    mostCountedTwice = Math.max(mostCountedTwice, stats.available() + stats.sold() - stats.stock());
     if (!stats.balanced() || stats.sold() > stats.stock()) {
       failures.add((stats.sold() > stats.stock() ? "more sold than the stock: " : "stats do not add up "
           + "(available + reserved + confirmed != stock): ") + stats);
@@ -99,8 +101,8 @@ final class StatsWatch implements AutoCloseable {
   }
 
   String summary() {
-    return String.format("%d reads: %d answered 200, %d answered 503 (skipped), %d without an answer (skipped); %d broke a rule, the most sold (reserved + confirmed) read was %d",
-        reads.get(), answered200.get(), answered503.get(), noAnswer.get(), failures.size(), mostSold);
+    return String.format("%d reads: %d answered 200, %d answered 503 (skipped), %d without an answer (skipped); %d broke a rule; the most sold (reserved + confirmed) read was %d, the most units counted twice (available + reserved + confirmed - stock) %d",
+        reads.get(), answered200.get(), answered503.get(), noAnswer.get(), failures.size(), mostSold, mostCountedTwice);
   }
 
   List<String> failures() {
