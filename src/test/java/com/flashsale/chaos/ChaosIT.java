@@ -9,6 +9,7 @@ import com.flashsale.account.TokenService;
 import com.flashsale.testing.ApiClient;
 import com.flashsale.testing.Eventually;
 import com.flashsale.testing.LocalClusterProcess;
+import com.flashsale.testing.PurchaseStorm;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,8 +60,8 @@ class ChaosIT {
           Map.of("email", "admin@flashsale.local", "password", "admin-change-me")).json().get("token").asText();
       String saleId = createLiveSale(api, admin);
 
-      ChaosStorm storm = new ChaosStorm(api, saleId, new TokenService(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC()),
-          PACED_BUYERS_PER_SECOND, WORKERS);
+      PurchaseStorm storm = new PurchaseStorm(api, saleId,
+          new TokenService(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC()), PACED_BUYERS_PER_SECOND, WORKERS, "chaos-");
       try {
         runChaos(local, storm);
       } finally {
@@ -79,7 +80,7 @@ class ChaosIT {
   }
 
   /** The storm runs paced through the chaos, then is unleashed until the sale is sold out. */
-  private void runChaos(LocalClusterProcess local, ChaosStorm storm) throws Exception {
+  private void runChaos(LocalClusterProcess local, PurchaseStorm storm) throws Exception {
     mark("storm started");
     Eventually.eventually(Duration.ofSeconds(60), () -> assertTrue(storm.orders.size() >= 100));
 
@@ -133,7 +134,7 @@ class ChaosIT {
   }
 
   /** Every order answered to a buyer is in its sale entity (GET /api/orders/{id} asks the entity), as that buyer's. */
-  private static void assertEntitiesHoldEveryOrder(ApiClient api, String admin, String saleId, ChaosStorm storm) {
+  private static void assertEntitiesHoldEveryOrder(ApiClient api, String admin, String saleId, PurchaseStorm storm) {
     JsonNode stats = api.get("/api/admin/sales/" + saleId + "/stats", admin).json();
     assertEquals(0, stats.get("available").asInt(), stats.toString());
     assertEquals(STOCK, stats.get("reserved").asInt() + stats.get("confirmed").asInt(), stats.toString());
@@ -153,7 +154,7 @@ class ChaosIT {
   }
 
   /** The read model (the admin's keyset-paged listing) holds exactly the answered orders, each once. */
-  private static void assertReadModelListsEveryOrderOnce(ApiClient api, String admin, String saleId, ChaosStorm storm) {
+  private static void assertReadModelListsEveryOrderOnce(ApiClient api, String admin, String saleId, PurchaseStorm storm) {
     Eventually.eventually(Duration.ofSeconds(60), () -> {
       List<String> listed = new ArrayList<>();
       Map<String, String> statuses = new HashMap<>();
@@ -178,7 +179,7 @@ class ChaosIT {
   }
 
   /** The counts, and per step of the chaos the slowest request started during it (requests stall there). */
-  private void report(ChaosStorm storm) {
+  private void report(PurchaseStorm storm) {
     mark("end");
     StringBuilder out = new StringBuilder("\n== Chaos test report\n");
     out.append(String.format("buyers %d, orders %d (paid %d; %d of them before the rush), retries %d%n",
@@ -191,7 +192,7 @@ class ChaosIT {
     for (int i = 0; i < steps.size() - 1; i++) {
       long from = steps.get(i).getValue();
       long to = steps.get(i + 1).getValue();
-      List<ChaosStorm.Answer> during = storm.answers.stream().filter(a -> a.startNanos() >= from && a.startNanos() < to).toList();
+      List<PurchaseStorm.Answer> during = storm.answers.stream().filter(a -> a.startNanos() >= from && a.startNanos() < to).toList();
       long slowest = during.stream().mapToLong(a -> a.endNanos() - a.startNanos()).max().orElse(0);
       out.append(String.format("%-26s %7.1f %10d %13d %14d%n", steps.get(i).getKey(), (from - origin) / 1e9,
           during.size(), slowest / 1_000_000, longestGapWithoutSuccess(storm, from, to) / 1_000_000));
@@ -200,7 +201,7 @@ class ChaosIT {
   }
 
   /** The longest time in [from, to) with no purchase answered (201, 200 or SOLD_OUT), up to the sell-out. */
-  private static long longestGapWithoutSuccess(ChaosStorm storm, long from, long to) {
+  private static long longestGapWithoutSuccess(PurchaseStorm storm, long from, long to) {
     long end = storm.soldOut() ? Math.min(to, storm.soldOutAtNanos()) : to;
     SortedSet<Long> answered = new TreeSet<>();
     storm.answers.stream().filter(a -> a.what().equals("purchase"))

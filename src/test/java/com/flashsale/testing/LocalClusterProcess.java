@@ -156,7 +156,7 @@ public final class LocalClusterProcess implements AutoCloseable {
    * processes take these ports seconds later, and a port in that range may meanwhile be handed to an outgoing
    * connection (seen once in CI: "Address already in use" for a node's HTTP port).
    */
-  static int freePortRange(int span) {
+  public static int freePortRange(int span) {
     int below = ephemeralLow();
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = ThreadLocalRandom.current().nextInt(10_000, below - span);

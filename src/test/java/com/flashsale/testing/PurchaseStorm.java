@@ -1,8 +1,7 @@
-package com.flashsale.chaos;
+package com.flashsale.testing;
 
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
-import com.flashsale.testing.ApiClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +21,13 @@ import java.util.function.Supplier;
  * Buyers buying one unit each through nginx, as well-behaved clients do: a 503 or 429 is retried after
  * its Retry-After with the same Idempotency-Key (so a purchase whose answer was lost gets its order back,
  * never a second one), and so is an I/O error. Every fifth order is paid. Paced until {@link #unleash()},
- * then as fast as the workers go, until the sale answers SOLD_OUT.
+ * then as fast as the workers go, until the sale answers SOLD_OUT (or {@link #stop()}). Every buyer started
+ * is seen through to a final answer. Shared by ChaosIT and the database fault tests (DatabaseFaultIT).
  */
-final class ChaosStorm {
+public final class PurchaseStorm {
 
   /** One HTTP answer (or I/O error, status 0) to a purchase or a payment, and when it was asked and answered. */
-  record Answer(String what, long startNanos, long endNanos, int status) {}
+  public record Answer(String what, long startNanos, long endNanos, int status) {}
 
   private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(90);
 
@@ -36,67 +36,91 @@ final class ChaosStorm {
   private final TokenService tokens;
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final LongAdder retries = new LongAdder();
-  final Map<String, String> orders = new ConcurrentHashMap<>();
-  final Set<String> paid = ConcurrentHashMap.newKeySet();
-  final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
-  final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+  /** The orders buyers were told about (purchase answered 201 or 200): order id to buyer id. */
+  public final Map<String, String> orders = new ConcurrentHashMap<>();
+  /** The orders whose payment answered 200 CONFIRMED. */
+  public final Set<String> paid = ConcurrentHashMap.newKeySet();
+  public final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+  public final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   /** Requests that got no HTTP answer at all (the connection to nginx failed), retried like a 503. */
-  final ConcurrentLinkedQueue<String> ioErrors = new ConcurrentLinkedQueue<>();
+  public final ConcurrentLinkedQueue<String> ioErrors = new ConcurrentLinkedQueue<>();
   private final AtomicInteger buyers = new AtomicInteger();
+  private final AtomicInteger paymentsInFlight = new AtomicInteger();
   private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
   private final long intervalNanos;
+  private final String keyPrefix;
   private volatile boolean paced = true;
+  private volatile boolean stopped;
   private volatile boolean soldOut;
   private volatile long soldOutAt;
   private final CountDownLatch done;
 
-  ChaosStorm(ApiClient api, String saleId, TokenService tokens, double pacedPerSecond, int workers) {
+  /**
+   * Starts {@code workers} buyer threads at once, together starting {@code pacedPerSecond} buyers a second until
+   * {@link #unleash()}. Purchase {@code n} carries the Idempotency-Key {@code keyPrefix + n}; the threads are named
+   * {@code keyPrefix + "buyer-" + i}.
+   */
+  public PurchaseStorm(ApiClient api, String saleId, TokenService tokens, double pacedPerSecond, int workers,
+      String keyPrefix) {
     this.api = api;
+    this.keyPrefix = keyPrefix;
     this.saleId = saleId;
     this.tokens = tokens;
     this.intervalNanos = (long) (1e9 / pacedPerSecond);
     this.done = new CountDownLatch(workers);
     for (int i = 0; i < workers; i++) {
-      Thread worker = new Thread(this::work, "chaos-buyer-" + i);
+      Thread worker = new Thread(this::work, keyPrefix + "buyer-" + i);
       worker.setDaemon(true);
       worker.start();
     }
   }
 
   /** From now on buyers come as fast as the workers can send them. */
-  void unleash() {
+  public void unleash() {
     paced = false;
   }
 
-  boolean soldOut() {
+  /** No new buyer from now on; the buyers under way still go on until answered (see {@link #awaitDone}). */
+  public void stop() {
+    stopped = true;
+  }
+
+  public boolean soldOut() {
     return soldOut;
   }
 
-  long soldOutAtNanos() {
+  public long soldOutAtNanos() {
     return soldOutAt;
   }
 
-  boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
+  /** True once every worker has ended (sold out or stopped), each buyer under way answered or given up on. */
+  public boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
     return done.await(timeout, unit);
   }
 
-  Map<String, Long> outcomes() {
+  /** How often each outcome was answered ({@code "purchase 503 OVERLOADED"}, {@code "pay I/O error"}, ...). */
+  public Map<String, Long> outcomes() {
     Map<String, Long> counts = new TreeMap<>();
     outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
     return counts;
   }
 
-  long retries() {
+  public long retries() {
     return retries.sum();
   }
 
-  int buyers() {
+  public int buyers() {
     return buyers.get();
+  }
+
+  /** Payments asked and not yet finally answered (e.g. to crash a node while some are under way). */
+  public int paymentsInFlight() {
+    return paymentsInFlight.get();
   }
 
   private void work() {
     try {
-      while (!soldOut) {
+      while (!soldOut && !stopped) {
         int n = buyers.incrementAndGet();
         pace();
         buy(n);
@@ -124,7 +148,7 @@ final class ChaosStorm {
   private void buy(int n) throws InterruptedException {
     String buyer = UUID.randomUUID().toString();
     String token = tokens.issue(buyer, Role.CUSTOMER);
-    Map<String, String> key = Map.of("Idempotency-Key", "chaos-" + n);
+    Map<String, String> key = Map.of("Idempotency-Key", keyPrefix + n);
     ApiClient.Response purchase = untilAnswered("purchase",
         () -> api.sendAsync("POST", "/api/sales/" + saleId + "/purchase", token, null, null, key).join());
     if (purchase == null) {
@@ -149,8 +173,14 @@ final class ChaosStorm {
   }
 
   private void pay(String orderId, String token) throws InterruptedException {
-    ApiClient.Response payment = untilAnswered("pay",
-        () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+    ApiClient.Response payment;
+    paymentsInFlight.incrementAndGet();
+    try {
+      payment = untilAnswered("pay",
+          () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+    } finally {
+      paymentsInFlight.decrementAndGet();
+    }
     if (payment != null && payment.status() == 200 && "CONFIRMED".equals(payment.json().get("status").asText())) {
       paid.add(orderId);
     } else if (payment != null) {
