@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
         "(a new sale always has its start and end); `move` changes the start and/or",
         "end of an existing sale.",
         "create, move, add-stock and cancel send an Idempotency-Key made for that run;",
-        "after a 503 or no answer they send the same request again with it (3 times",
-        "at most), so the API never applies one run's change twice."},
+        "after a 503 or no answer they send the same request again with it (3",
+        "attempts in all), so the API never applies one run's change twice."},
     subcommands = {SaleListCommand.class, SaleCreateCommand.class, SaleMoveCommand.class, SaleAddStockCommand.class,
         SaleCancelCommand.class, SaleStatsCommand.class})
 final class SalesCommand {
