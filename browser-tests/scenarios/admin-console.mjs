@@ -1,7 +1,8 @@
 // An admin (in New York time) logs in to /admin, creates and edits a product, schedules a sale of it a
 // few seconds ahead with the pickers (checking the UTC shown beside them), and watches the sale's panel
 // while a buyer reserves and pays: available, reserved and confirmed move, the chart grows, the orders
-// table pages by keyset. Then adds stock, moves the end, and cancels the sale.
+// table pages by keyset. Then adds stock, moves the end, and cancels the sale. Scheduling, adding stock
+// and moving each send an Idempotency-Key of their own.
 
 import { assertFitsMobile, newContext, screenshots } from '../lib/browser.mjs';
 import { textMatches, until } from '../lib/wait.mjs';
@@ -10,6 +11,14 @@ export async function adminWatchesASale(browser, run) {
   const { api, baseUrl } = run;
   const context = await newContext(browser, run, { label: 'admin', timezoneId: 'America/New_York' });
   const page = await context.newPage();
+  const changes = []; // the console's sale changes as sent: method, path and Idempotency-Key
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/admin/sales') && ['POST', 'PATCH'].includes(request.method())) {
+      const key = request.headers()['idempotency-key'] || '-';
+      changes.push(`${request.method()} ${pathname.replace(/[0-9a-f-]{36}/, '{id}')} ${key}`);
+    }
+  });
   await page.goto(`${baseUrl}/admin`);
 
   run.log('a buyer cannot log in to the console; the admin can');
@@ -101,6 +110,12 @@ export async function adminWatchesASale(browser, run) {
   await page.locator('#move-endsAt').fill(end.local);
   await page.getByRole('button', { name: 'Move', exact: true }).click();
   await textMatches(page.locator('.facts'), new RegExp(`${end.utc} UTC`));
+  const keys = changes.map((change) => change.split(' ')[2]);
+  const calls = changes.map((change) => change.split(' ').slice(0, 2).join(' '));
+  if (calls.join(', ') !== 'POST /api/admin/sales, PATCH /api/admin/sales/{id}, PATCH /api/admin/sales/{id}'
+    || !keys.every((key) => /^[0-9a-f]{32}$/.test(key)) || new Set(keys).size !== 3) {
+    throw new Error(`schedule, add stock and move did not each send an Idempotency-Key of their own: ${changes}`);
+  }
   run.screenshots.push(...await screenshots(page, run.screenshotDir, 'admin-sale-panel'));
 
   run.log('cancels the sale; the buyer\'s page follows');

@@ -1,10 +1,14 @@
 // What an admin may change on a sale (PATCH /api/admin/sales/{id}, POST .../cancel): move its start or
 // end, add stock, cancel it (after a second, explicit confirmation). The server says what the sale's
-// state forbids (INVALID_TRANSITION); its title and detail are shown as they come.
+// state forbids (INVALID_TRANSITION); its title and detail are shown as they come. Each press of Move or
+// Add stock sends its own Idempotency-Key, reused by that press's retries after a 503 or a network
+// failure, so stock is never added twice for one press (a second press adds again); cancelling is
+// idempotent by itself and is retried the same way.
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { utcTime } from '../lib/format.js';
+import { idempotencyKey } from '../lib/ids.js';
 import { notify } from '../lib/notices.js';
 import { problemArea } from '../lib/problem-view.js';
 import { timeField } from './time-field.js';
@@ -32,8 +36,7 @@ export function saleActions(initial, { session, onChanged }) {
       moveProblem.show({ title: 'Nothing to move', detail: 'Change the start or the end first.' });
       return;
     }
-    change(moveForm, moveProblem, moveButton, () => api(path, { method: 'PATCH', body, token: session.token }),
-      'The sale was moved.');
+    change(moveForm, moveProblem, moveButton, () => patch(body), 'The sale was moved.');
   });
 
   // Add stock
@@ -47,8 +50,8 @@ export function saleActions(initial, { session, onChanged }) {
     stockProblem.element, stockButton);
   stockForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    change(stockForm, stockProblem, stockButton, () => api(path, { method: 'PATCH',
-      body: { addStock: Number(addStock.value) }, token: session.token }), `Added ${addStock.value} units.`);
+    change(stockForm, stockProblem, stockButton, () => patch({ addStock: Number(addStock.value) }),
+      `Added ${addStock.value} units.`);
   });
 
   // Cancel, confirmed in a second step
@@ -72,7 +75,13 @@ export function saleActions(initial, { session, onChanged }) {
     cancelButton.focus();
   });
   confirmButton.addEventListener('click', () => change(null, cancelProblem, confirmButton, () =>
-    api(`${path}/cancel`, { method: 'POST', token: session.token }), 'The sale was cancelled.'));
+    api(`${path}/cancel`, { method: 'POST', token: session.token, retry: true }), 'The sale was cancelled.'));
+
+  /** One press's PATCH: a key of its own, reused by api()'s retries of it. */
+  function patch(body) {
+    return api(path, { method: 'PATCH', body, token: session.token, retry: true,
+      headers: { 'Idempotency-Key': idempotencyKey() } });
+  }
 
   async function change(form, problem, button, call, done) {
     problem.clear(form);

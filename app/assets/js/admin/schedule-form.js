@@ -1,9 +1,12 @@
 // Scheduling a sale (POST /api/admin/sales): product, stock, price (the product's by default), start and
-// end in the admin's local time (shown in UTC too), per-buyer limit and hold time.
+// end in the admin's local time (shown in UTC too), per-buyer limit and hold time. Each press of Schedule
+// sends its own Idempotency-Key, reused by that press's retries (after a 503 or a network failure), so a
+// retry gets the sale the first attempt made instead of scheduling a second one.
 
 import { h, replace } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { money } from '../lib/format.js';
+import { idempotencyKey } from '../lib/ids.js';
 import { problemArea } from '../lib/problem-view.js';
 import { timeField, fromNow } from './time-field.js';
 
@@ -55,7 +58,8 @@ export function scheduleForm({ session, onScheduled }) {
     if (values.price.trim()) body.price = values.price.trim();
     submit.disabled = true;
     try {
-      const sale = await api('/api/admin/sales', { method: 'POST', body, token: session.token });
+      const sale = await api('/api/admin/sales', { method: 'POST', body, token: session.token, retry: true,
+        headers: { 'Idempotency-Key': idempotencyKey() } }); // one key for this press and its retries
       onScheduled(sale);
     } catch (failure) {
       problem.show(failure, element);

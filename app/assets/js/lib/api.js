@@ -29,8 +29,9 @@ export function setUnauthorizedHandler(handler) {
 
 /**
  * Calls the API. Options: method, body (sent as JSON), token, headers, retry (whether a 503 or a network
- * failure may be retried: true for GETs and for requests the API makes idempotent, i.e. a purchase with
- * an Idempotency-Key, paying, cancelling). A 429 is always retried (the server did not act on it).
+ * failure may be retried: true for GETs and for requests the API makes idempotent, i.e. a purchase or an
+ * admin's sale change with an Idempotency-Key, paying, cancelling). A 429 is always retried (the server
+ * did not act on it).
  * Resolves to the parsed JSON body (null when empty); rejects with an ApiProblem.
  */
 export async function api(path, { method = 'GET', body, token, headers = {}, retry } = {}) {

@@ -24,6 +24,6 @@ final class SaleAddStockCommand extends ApiCommand {
 
   @Override
   protected void run() {
-    output.show(out(), asAdmin().patch("/api/admin/sales/" + sale, Map.of("addStock", units)), Views::sale);
+    output.show(out(), asAdmin().patchOnce("/api/admin/sales/" + sale, Map.of("addStock", units)), Views::sale);
   }
 }

@@ -20,6 +20,6 @@ final class SaleCancelCommand extends ApiCommand {
 
   @Override
   protected void run() {
-    output.show(out(), asAdmin().post("/api/admin/sales/" + sale + "/cancel", null), Views::sale);
+    output.show(out(), asAdmin().postOnce("/api/admin/sales/" + sale + "/cancel", null), Views::sale);
   }
 }

@@ -66,6 +66,6 @@ final class SaleCreateCommand extends ApiCommand {
     if (holdSeconds != null) {
       body.put("holdSeconds", holdSeconds);
     }
-    output.show(out(), asAdmin().post("/api/admin/sales", body), Views::sale);
+    output.show(out(), asAdmin().postOnce("/api/admin/sales", body), Views::sale);
   }
 }

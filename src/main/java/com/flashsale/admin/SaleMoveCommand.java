@@ -44,6 +44,6 @@ final class SaleMoveCommand extends ApiCommand {
     if (endsAt != null) {
       body.put("endsAt", endsAt.toString());
     }
-    output.show(out(), asAdmin().patch("/api/admin/sales/" + sale, body), Views::sale);
+    output.show(out(), asAdmin().patchOnce("/api/admin/sales/" + sale, body), Views::sale);
   }
 }

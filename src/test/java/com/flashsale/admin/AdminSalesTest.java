@@ -4,6 +4,7 @@ import static com.flashsale.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.flashsale.http.Json;
 import com.flashsale.testing.FlashSaleFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +212,57 @@ class AdminSalesTest {
     assertThat(field(cancelled, "status")).isEqualTo("CANCELLED");
     eventually(READ_MODEL, () -> assertThat(apiSale(id).get("status").asText()).isEqualTo("CANCELLED"));
     assertThat(cli.admin("sales", "add-stock", id, "1").failed().err()).contains("(INVALID_TRANSITION)");
+  }
+
+  // ---- Idempotency-Key: one per run, so a retried change counts once and a repeated command twice ----
+
+  @Test
+  void addingStockTwiceAddsItTwice() {
+    String id = upcomingSale();
+
+    cli.admin("sales", "add-stock", id, "5").succeeded();
+    CliHarness.Result again = cli.admin("sales", "add-stock", id, "5").succeeded();
+
+    assertThat(field(again, "stock")).isEqualTo("20");
+    assertThat(apiStats(id).get("stock").asInt()).isEqualTo(20);
+  }
+
+  /**
+   * A stand-in in front of the node passes the first request on and answers it 503 (as when the node
+   * applied the change but its answer was lost), then passes the retry on: the node sees the same key
+   * and applies the change once.
+   */
+  @Test
+  void aCreateAndAnAddStockWhoseAnswersWereLostAreRetriedAndAppliedOnce() throws Exception {
+    List<JsonNode> lostAnswers = new CopyOnWriteArrayList<>();
+    try (StandInApi front = StandInApi.start((n, request) -> {
+      StandInApi.Answer real = StandInApi.forward(app.api.baseUrl(), request);
+      if (n % 2 == 1) {
+        lostAnswers.add(Json.MAPPER.readTree(real.body()));
+        return StandInApi.overloaded();
+      }
+      return real;
+    })) {
+      cli.env("FLASHSALE_TOKEN", app.adminToken());
+
+      JsonNode created = cli.admin("sales", "create", "--url", front.url(), "--product", productId(),
+          "--stock", "10", "--starts-at", now().plus(Duration.ofHours(1)).toString(), "--ends-at", "+2d", "--json")
+          .succeeded().json();
+      String id = created.get("id").asText();
+      JsonNode added = cli.admin("sales", "add-stock", id, "5", "--url", front.url(), "--json").succeeded().json();
+
+      List<StandInApi.Request> requests = front.requests();
+      assertThat(requests).hasSize(4);
+      assertThat(requests.get(1).idempotencyKey()).isNotBlank().isEqualTo(requests.get(0).idempotencyKey());
+      assertThat(requests.get(3).idempotencyKey()).isNotBlank().isEqualTo(requests.get(2).idempotencyKey());
+      // The lost answers were the node's: the first attempts made the sale and added the stock.
+      assertThat(lostAnswers.get(0).get("id").asText()).isEqualTo(id);
+      assertThat(lostAnswers.get(1).get("stock").asInt()).isEqualTo(15);
+      // The retries found them done: still one sale, and 5 units added once.
+      assertThat(created.get("stock").asInt()).isEqualTo(10);
+      assertThat(added.get("stock").asInt()).isEqualTo(15);
+      assertThat(apiStats(id).get("stock").asInt()).isEqualTo(15);
+    }
   }
 
   @Test
