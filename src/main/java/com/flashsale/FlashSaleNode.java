@@ -110,7 +110,7 @@ public final class FlashSaleNode {
         : null);
     SaleCatalog catalog = new SaleCatalog(db);
     ReadModel readModel = new ReadModel(db);
-    ReadModelProjection.init(system, db.dataSource(), metrics::recordProjectionLag);
+    ReadModelProjection.init(system, db, metrics::recordProjectionLag, metrics::recordSkippedEventsApplied);
     Products products = new Products(db);
     RateLimits limits = new RateLimits(RateLimits.Settings.fromConfig(config));
     Auth auth = new Auth(tokens, limits);

@@ -59,6 +59,7 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
   private final Counter settlementsStarted;
   private final Counter settlementFailures;
   private final Map<String, Counter> settlements = new ConcurrentHashMap<>();
+  private final Counter skippedEventsApplied;
 
   Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -86,6 +87,9 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
         .register(registry);
     settlementFailures = Counter.builder("flashsale.payment.settlement.failures")
         .description("Gateway calls made to settle a payment attempt that failed (each is tried again)")
+        .register(registry);
+    skippedEventsApplied = Counter.builder("flashsale.read.model.late.events")
+        .description("Events the read journal skipped (their write committed late) that the read model applied later")
         .register(registry);
     for (String outcome : List.of("confirmed", "refunded", "nothing-charged")) {
       settlements.put(outcome, Counter.builder("flashsale.payment.settlements")
@@ -133,6 +137,11 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
           .register(registry);
       return nanos;
     }).set(Math.max(0, lag.toNanos()));
+  }
+
+  /** The read model applied {@code events} events late, which the read journal had skipped. */
+  public void recordSkippedEventsApplied(int events) {
+    skippedEventsApplied.increment(events);
   }
 
   @Override

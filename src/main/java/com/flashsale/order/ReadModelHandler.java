@@ -14,31 +14,51 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies sale events to the {@code sales} and {@code orders} read tables, a group at a time inside the
  * projection's transaction (which also stores the group's offset). Every statement is guarded by the event's sequence
  * number, so an event applied twice changes nothing: replays are harmless.
+ *
+ * <p>No event is missed: a sale's row remembers the sequence number of its last event applied, and when the next
+ * event of a sale is further on than that (the read journal skipped an event whose write committed after it gave up
+ * waiting for it), the events in between are read from the journal by the sale's persistence id and applied first.
+ * The last events of a sale that has none after them are caught by {@link ReadModelAudit}.
  */
 final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>, PooledJdbcSession> {
 
-  private final Consumer<Duration> lagObserver;
+  private static final Logger log = LoggerFactory.getLogger(ReadModelHandler.class);
 
-  ReadModelHandler(Consumer<Duration> lagObserver) {
+  private final JournalEvents journal;
+  private final Consumer<Duration> lagObserver;
+  private final IntConsumer repaired;
+
+  /** @param repaired told how many events it applied from the journal because the read journal skipped them */
+  ReadModelHandler(JournalEvents journal, Consumer<Duration> lagObserver, IntConsumer repaired) {
+    this.journal = journal;
     this.lagObserver = lagObserver;
+    this.repaired = repaired;
   }
 
   /** A group of envelopes, applied in order in one transaction together with the group's offset. */
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<SaleEvent>> envelopes) throws Exception {
     session.withConnection(c -> {
+      Map<UUID, Long> lastOfSale = new LinkedHashMap<>();
       ReservationRun reservations = new ReservationRun();
-      for (EventEnvelope<SaleEvent> envelope : envelopes) {
-        String persistenceId = envelope.persistenceId();
-        UUID saleId = UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
+      for (EventEnvelope<SaleEvent> envelope : withSkippedEvents(c, envelopes)) {
+        UUID saleId = saleIdOf(envelope);
+        lastOfSale.merge(saleId, envelope.sequenceNr(), Math::max);
         if (envelope.event() instanceof SaleEvent.UnitsReserved reserved) {
           reservations.add(c, saleId, envelope.sequenceNr(), reserved);
         } else if (envelope.event() instanceof SaleEvent.HoldsTaken taken) {
@@ -51,10 +71,58 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
         }
       }
       reservations.flush(c);
+      // Events that change no sale counter (payment steps, bound keys) still count as applied.
+      for (Map.Entry<UUID, Long> last : lastOfSale.entrySet()) {
+        update(c, "UPDATE sales SET seq_nr = ? WHERE id = ? AND seq_nr < ?", last.getValue(), last.getKey(),
+            last.getValue());
+      }
       return null;
     });
     EventEnvelope<SaleEvent> last = envelopes.get(envelopes.size() - 1);
     lagObserver.accept(Duration.between(Instant.ofEpochMilli(last.timestamp()), Instant.now()));
+  }
+
+  /**
+   * The group, with each sale's events the read journal skipped (between the last one applied and the next one
+   * delivered) read from the journal and put before it. A later event of a sale proves the earlier ones committed:
+   * the entity writes one at a time.
+   */
+  private List<EventEnvelope<SaleEvent>> withSkippedEvents(Connection c, List<EventEnvelope<SaleEvent>> envelopes)
+      throws SQLException {
+    Map<UUID, Long> expected = new HashMap<>();
+    List<EventEnvelope<SaleEvent>> all = new ArrayList<>(envelopes.size());
+    for (EventEnvelope<SaleEvent> envelope : envelopes) {
+      UUID saleId = saleIdOf(envelope);
+      Long next = expected.get(saleId);
+      if (next == null) {
+        next = appliedSeqNr(c, saleId) + 1;
+      }
+      if (envelope.sequenceNr() > next) {
+        List<EventEnvelope<SaleEvent>> skipped = journal.of(c, saleId, next, envelope.sequenceNr() - 1);
+        log.warn("The read journal skipped events {}..{} of sale {} (their write committed late); applying the {} "
+            + "found in the journal", next, envelope.sequenceNr() - 1, saleId, skipped.size());
+        repaired.accept(skipped.size());
+        all.addAll(skipped);
+      }
+      all.add(envelope);
+      expected.put(saleId, Math.max(next, envelope.sequenceNr() + 1));
+    }
+    return all;
+  }
+
+  /** The sequence number of the sale's last event applied; 0 if none is (no row yet). */
+  private static long appliedSeqNr(Connection c, UUID saleId) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT seq_nr FROM sales WHERE id = ?")) {
+      st.setObject(1, saleId);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static UUID saleIdOf(EventEnvelope<SaleEvent> envelope) {
+    String persistenceId = envelope.persistenceId();
+    return UUID.fromString(persistenceId.substring(persistenceId.indexOf('|') + 1));
   }
 
   /** Events the read side does not show; they neither write nor end a run of reservations. */

@@ -47,7 +47,8 @@ class DatabaseFaultIT {
   private static final Duration BETWEEN_DROPS = Duration.ofSeconds(3);
   private static final Duration DATABASE_DOWN = Duration.ofSeconds(5);
   private static final Duration COMMIT_HELD = Duration.ofSeconds(10);
-  private static final Duration LATE_SALE_WAIT = Duration.ofSeconds(15);
+  /** The read journal gives a hole up after 10 s, and the read model audit checks every 10 s. */
+  private static final Duration LATE_SALE_WAIT = Duration.ofSeconds(40);
   private static final int LATE_SALE_STOCK = 10;
 
   private FaultCluster cluster;
