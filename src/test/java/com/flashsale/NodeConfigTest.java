@@ -28,6 +28,14 @@ class NodeConfigTest {
   }
 
   @Test
+  void refusesToSettlePaymentsBeforeTheGatewayCallCouldHaveEnded() {
+    assertThatThrownBy(() -> NodeConfig.load(Map.of("flashsale.sale.settle-after", "5s",
+        "flashsale.payment.call-timeout", "5s"), null))
+        .isInstanceOf(NodeConfig.InvalidConfig.class)
+        .hasMessageContaining("FLASHSALE_SETTLE_AFTER");
+  }
+
+  @Test
   void startsInProductionWithASecretAndAnAdminPassword() {
     Config config = NodeConfig.load(Map.of("flashsale.env", "production", "flashsale.jwt.secret", SECRET,
         "flashsale.admin.password", "a-real-password"), null);

@@ -87,6 +87,14 @@ class DockerComposeTest {
   // ---- compose: the nodes' settings against the operator's contract
 
   @Test
+  void everyVariableTheNodeReadsIsInTheReadmesConfigurationTable() {
+    Set<String> documented = readmeConfigurationNames();
+    Set<String> undocumented = new TreeSet<>(variablesTheNodeReads());
+    undocumented.removeIf(variable -> documented.stream().anyMatch(entry -> documents(entry, variable)));
+    assertThat(undocumented).as("variables a .conf file or getenv call reads, missing from the README's table").isEmpty();
+  }
+
+  @Test
   void everyVariableComposeSetsIsADocumentedSettingTheNodeReads() {
     Set<String> documented = readmeConfigurationNames();
     Set<String> read = variablesTheNodeReads();
@@ -131,8 +139,8 @@ class DockerComposeTest {
 
   @Test
   void nodePortsAreTheOperatorContractsDefaults() {
-    // API.md's operator contract (../shared/API.md, not part of this repository) names these defaults;
-    // the node's own configuration (its HOCON files, without any environment) must have them too.
+    // The operator's contract (the README's configuration table) names these defaults; the node's own
+    // configuration (its HOCON files, without any environment) must have them too.
     Map<String, String> contract = Map.of(
         "FLASHSALE_HTTP_PORT", "8080", "FLASHSALE_CLUSTER_PORT", "25520", "FLASHSALE_MANAGEMENT_PORT", "8558");
     Config node = ConfigFactory.parseResourcesAnySyntax("application").resolve(ConfigResolveOptions.noSystem());
