@@ -33,11 +33,8 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void confirmsTheOrderWithTheChargeOfAnAttemptWhoseCallerNeverRecordedIt() {
-    sale.createLive(10, 1, 3_600);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(3_600, "pay-1");
     String attempt = sale.attempt(orderNo);
-    sale.gateway.captured(attempt, "pay-1"); // charged; the node that called the gateway died
 
     sale.advance(SETTLE_AFTER.minusSeconds(1));
     sale.expireHolds();
@@ -71,11 +68,8 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void givesBackTheChargeOfAnAttemptWhoseHoldWasGone() {
-    sale.createLive(10, 1, 300);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(300, "pay-1");
     String attempt = sale.attempt(orderNo);
-    sale.gateway.captured(attempt, "pay-1");
     sale.advance(Duration.ofSeconds(300).plus(SaleHarness.PAYMENT_GRACE));
 
     settleUntilJournalHas(new PaymentRefunded(orderNo, "pay-1", sale.now(), attempt));
@@ -90,9 +84,7 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void closesTheKeyOfAnAttemptThatChargedNothingAndAllowsAnother() {
-    sale.createLive(10, 1, 3_600);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(3_600, null);
     String attempt = sale.attempt(orderNo);
     sale.advance(SETTLE_AFTER);
 
@@ -106,11 +98,8 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void triesARefundThatFailedAgain() {
-    sale.createLive(10, 1, 300);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(300, "pay-1");
     String attempt = sale.attempt(orderNo);
-    sale.gateway.captured(attempt, "pay-1");
     sale.gateway.refundsToFail.set(1);
     sale.advance(Duration.ofSeconds(300).plus(SaleHarness.PAYMENT_GRACE));
 
@@ -122,11 +111,8 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void waitsForAGatewayThatIsDown() {
-    sale.createLive(10, 1, 3_600);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(3_600, "pay-1");
     String attempt = sale.attempt(orderNo);
-    sale.gateway.captured(attempt, "pay-1");
     sale.gateway.down = true;
     sale.advance(SETTLE_AFTER);
     sale.expireHolds();
@@ -143,11 +129,8 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void settlesTheAttemptsInDoubtAfterARestart() {
-    sale.createLive(10, 1, 3_600);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
+    long orderNo = aPaymentInDoubt(3_600, "pay-1");
     String attempt = sale.attempt(orderNo);
-    sale.gateway.captured(attempt, "pay-1");
     sale.advance(SETTLE_AFTER);
 
     sale.kit.restart(); // recovery settles what is due, with no command
@@ -157,10 +140,7 @@ class SalePaymentSettlementTest extends SaleSpec {
 
   @Test
   void aConfirmationArrivingAfterTheSaleSettledTheAttemptChangesNothing() {
-    sale.createLive(10, 1, 3_600);
-    long orderNo = sale.reserved("alice");
-    sale.beginPayment(orderNo, "alice");
-    sale.gateway.captured(sale.attempt(orderNo), "pay-1");
+    long orderNo = aPaymentInDoubt(3_600, "pay-1");
     sale.advance(SETTLE_AFTER);
     settleUntilJournalHas(new OrderConfirmed(orderNo, "pay-1", sale.now(), sale.attempt(orderNo)));
 
@@ -169,6 +149,20 @@ class SalePaymentSettlementTest extends SaleSpec {
     assertThat(late.events()).isEmpty();
     assertThat(late.replyOfType(OrderDetails.class).order().status()).isEqualTo(OrderStatus.CONFIRMED);
     assertThat(sale.stats().confirmed()).isEqualTo(1);
+  }
+
+  /**
+   * A live sale of 10 units held {@code holdSeconds}; alice holds one and began paying for it, and the gateway
+   * captured {@code charge} under the attempt's key (none if null) but the outcome was never recorded.
+   */
+  private long aPaymentInDoubt(int holdSeconds, String charge) {
+    sale.createLive(10, 1, holdSeconds);
+    long orderNo = sale.reserved("alice");
+    sale.beginPayment(orderNo, "alice");
+    if (charge != null) {
+      sale.gateway.captured(sale.attempt(orderNo), charge);
+    }
+    return orderNo;
   }
 
   /** Ticks the entity (each tick may start or retry a settlement step) until the journal holds {@code event}. */
