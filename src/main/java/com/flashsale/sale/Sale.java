@@ -38,8 +38,10 @@ import java.util.stream.IntStream;
  * The Sale entity: one per flash-sale event, cluster-sharded, event-sourced. It alone owns the sale's
  * stock and its orders; every purchase, payment, release and admin change is a command in its mailbox,
  * decided from its own state, persisted, then answered. Routes on any node reach it through
- * {@link SaleClient}; it reaches itself through sharding to expire holds (which also keeps it from
- * being passivated while holds are open).
+ * {@link SaleClient}; it reaches itself through sharding to expire holds and settle payments in doubt
+ * (which also keeps it from being passivated while either is open), and calls the payment gateway for that
+ * ({@link PaymentSettlement}). Its {@link SaleInbox} answers what it cannot take; a failed journal write
+ * restarts it from the journal, with a state object of its own ({@link SaleState#blank}).
  */
 public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleCommand, SaleEvent, SaleState> {
 
@@ -200,8 +202,8 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   /**
-   * After recovery and after every write: re-arm the expiry timer, tell every node, and settle the payment
-   * attempts in doubt that are due (those whose hold was just released, say).
+   * After recovery and after every write: re-arm the expiry timer, tell every node, and start settling the
+   * payment attempts in doubt that are due.
    */
   private void afterChange(SaleState state) {
     armExpiry(state, Duration.ZERO);
