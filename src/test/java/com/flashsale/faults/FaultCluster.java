@@ -174,6 +174,12 @@ public final class FaultCluster implements AutoCloseable {
     return new PurchaseStorm(api, saleId, tokens, pacedPerSecond, workers, keyPrefix);
   }
 
+  /** Buyers for {@code saleId} through nginx, paying as {@code payments} says; see {@link PurchaseStorm}. */
+  public PurchaseStorm storm(String saleId, double pacedPerSecond, int workers, String keyPrefix,
+      PurchaseStorm.Payments payments) {
+    return new PurchaseStorm(api, saleId, tokens, pacedPerSecond, workers, keyPrefix, payments);
+  }
+
   /**
    * The sale entity's stats (GET /api/admin/sales/{id}/stats), waiting through 503s and I/O errors for up to
    * {@code within}; any other answer but 200 fails at once.
@@ -257,19 +263,21 @@ public final class FaultCluster implements AutoCloseable {
 
   // ---- the read model, by SQL ----
 
-  /** One row of the {@code orders} read table. */
-  public record OrderRow(String id, String userId, int quantity, String status) {}
+  /** One row of the {@code orders} read table ({@code paymentRef}, {@code paymentStatus}: null when none). */
+  public record OrderRow(String id, String userId, int quantity, String status, String paymentRef,
+      String paymentStatus) {}
 
   /** The sale's rows of the {@code orders} read table, by id. */
   public Map<String, OrderRow> readModelOrders(String saleId) throws SQLException {
     Map<String, OrderRow> rows = new LinkedHashMap<>();
     try (Connection c = connect();
-         PreparedStatement st = c.prepareStatement(
-             "SELECT id, user_id, quantity, status FROM orders WHERE sale_id = ? ORDER BY order_no")) {
+         PreparedStatement st = c.prepareStatement("SELECT id, user_id, quantity, status, payment_ref, payment_status "
+             + "FROM orders WHERE sale_id = ? ORDER BY order_no")) {
       st.setObject(1, UUID.fromString(saleId));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          OrderRow row = new OrderRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4));
+          OrderRow row = new OrderRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+              rs.getString(6));
           if (rows.put(row.id(), row) != null) {
             throw new IllegalStateException("order " + row.id() + " twice in the read model");
           }
@@ -336,6 +344,44 @@ public final class FaultCluster implements AutoCloseable {
         return Optional.of(new JournalRow(rs.getLong(1), rs.getString(2),
             new SerializedEvent(rs.getInt(3), rs.getString(4), rs.getBytes(5)), (Integer) rs.getObject(6),
             List.of((String[]) rs.getArray(7).getArray())));
+      }
+    }
+  }
+
+  // ---- the simulated payment gateway's ledger, by SQL ----
+
+  /** One row of the simulator's ledger ({@code payment_simulator_ledger}): a charge, or a key closed uncharged. */
+  public record LedgerRow(String key, String orderId, String status, String paymentRef, Instant chargedAt) {}
+
+  /** The ledger rows of the sale's orders (order ids are {@code <sale id>-<order number>}), oldest first. */
+  public List<LedgerRow> ledgerOfSale(String saleId) throws SQLException {
+    try (Connection c = connect();
+         PreparedStatement st = c.prepareStatement("SELECT payment_key, order_id, status, payment_ref, charged_at "
+             + "FROM payment_simulator_ledger WHERE order_id LIKE ? ORDER BY updated_at, payment_key")) {
+      st.setString(1, saleId + "-%");
+      List<LedgerRow> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          java.sql.Timestamp charged = rs.getTimestamp(5);
+          rows.add(new LedgerRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              charged == null ? null : charged.toInstant()));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * Keys closed with nothing charged (VOIDED: a sale settled an attempt that never reached the gateway). They name
+   * no order, so they are counted for the whole ledger.
+   */
+  public long voidedKeys() throws SQLException {
+    try (Connection c = connect();
+         PreparedStatement st = c.prepareStatement(
+             "SELECT count(*) FROM payment_simulator_ledger WHERE status = 'VOIDED'")) {
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
       }
     }
   }
@@ -501,6 +547,116 @@ public final class FaultCluster implements AutoCloseable {
         assertEquals(all, up, "Up members as node " + observer + " sees them");
       }
     });
+  }
+
+  /** Node {@code node}'s own HTTP port (not through nginx), e.g. for its {@code /metrics}. */
+  public ApiClient nodeApi(int node) {
+    return ApiClient.forPort(local.entryPort + node);
+  }
+
+  /** Node {@code node}'s Akka Management (cluster membership, shards). */
+  public ApiClient management(int node) {
+    return ApiClient.forPort(local.managementBase + node);
+  }
+
+  /** Node {@code node}'s process id, as {@code local status} lists it. */
+  public long nodePid(int node) throws IOException, InterruptedException {
+    String status = local.control("status");
+    for (String line : status.split("\\R")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 3 && fields[0].equals(Integer.toString(node))) {
+        return Long.parseLong(fields[2]);
+      }
+    }
+    throw new IllegalStateException("`local status` does not list node " + node + ":\n" + status);
+  }
+
+  /** {@code local kill-node I}: SIGKILL, as in a crash; nginx stops routing to it, the cluster downs it. */
+  public void killNode(int node) throws IOException, InterruptedException {
+    local.control("kill-node", Integer.toString(node));
+  }
+
+  /** {@code local start-node I}: starts a stopped or killed node again; returns once it is ready (in nginx). */
+  public void startNode(int node) throws IOException, InterruptedException {
+    local.control("start-node", Integer.toString(node));
+  }
+
+  /** The sharding's number of shards, as the service configures it (cluster.conf). */
+  public static int numberOfShards() {
+    return ConfigFactory.parseResources("cluster.conf").getInt("akka.cluster.sharding.number-of-shards");
+  }
+
+  /**
+   * The shard of a sale's entity as Akka's default message extractor (HashCodeMessageExtractor) computes it:
+   * {@code Math.abs(entityId.hashCode() % numberOfShards)}.
+   */
+  public static String shardOf(String saleId) {
+    return Integer.toString(Math.abs(saleId.hashCode() % numberOfShards()));
+  }
+
+  /**
+   * The Sale shards node {@code node} hosts and the entities running in each, as its Akka Management
+   * {@code GET /cluster/shards/Sale} lists them ({@code {"regions":[{"shardId":..,"numEntities":..}]}}).
+   */
+  public Map<String, Integer> shardsOn(int node) {
+    ApiClient.Response response = management(node).get("/cluster/shards/Sale", null);
+    if (response.status() != 200) {
+      throw new IllegalStateException("node " + node + " /cluster/shards/Sale answered " + response);
+    }
+    Map<String, Integer> shards = new java.util.TreeMap<>();
+    response.json().path("regions").forEach(region ->
+        shards.put(region.get("shardId").asText(), region.get("numEntities").asInt()));
+    return shards;
+  }
+
+  /** Every node's Sale shards ({@link #shardsOn}), by node; a node that does not answer is left out. */
+  public Map<Integer, Map<String, Integer>> shardsOnEveryNode() {
+    Map<Integer, Map<String, Integer>> all = new java.util.TreeMap<>();
+    for (int node = 1; node <= nodes; node++) {
+      try {
+        all.put(node, shardsOn(node));
+      } catch (CompletionException | IllegalStateException notAnswering) {
+        // down or not ready: it hosts nothing
+      }
+    }
+    return all;
+  }
+
+  /** The nodes whose {@code /cluster/shards/Sale} lists {@code shardId}. */
+  public List<Integer> nodesHosting(String shardId) {
+    List<Integer> hosts = new ArrayList<>();
+    shardsOnEveryNode().forEach((node, shards) -> {
+      if (shards.containsKey(shardId)) {
+        hosts.add(node);
+      }
+    });
+    return hosts;
+  }
+
+  /**
+   * The sum of every sample of the metric {@code name} (with any labels matching {@code labels}, e.g.
+   * {@code outcome="confirmed"}) in node {@code node}'s {@code GET /metrics}; 0 if it has none.
+   */
+  public double metric(int node, String name, String labels) {
+    return metricSamples(node, name).entrySet().stream()
+        .filter(sample -> labels == null || sample.getKey().contains(labels))
+        .mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  /** Every sample of the metric {@code name} in node {@code node}'s {@code GET /metrics}: series (with labels) to value. */
+  public Map<String, Double> metricSamples(int node, String name) {
+    ApiClient.Response response = nodeApi(node).get("/metrics", null);
+    if (response.status() != 200) {
+      throw new IllegalStateException("node " + node + " /metrics answered " + response.status());
+    }
+    Map<String, Double> samples = new LinkedHashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        int space = line.lastIndexOf(' ');
+        samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+      }
+    }
+    return samples;
   }
 
   /**

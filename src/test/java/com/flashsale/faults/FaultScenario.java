@@ -70,28 +70,35 @@ public final class FaultScenario implements AutoCloseable {
   private SaleStats after;
 
   private FaultScenario(FaultCluster cluster, String name, String productId, String saleId, int stock,
-      double pacedPerSecond, String keyPrefix) {
+      double pacedPerSecond, String keyPrefix, int workers, PurchaseStorm.Payments payments) {
     this.cluster = cluster;
     this.name = name;
     this.productId = productId;
     this.saleId = saleId;
     this.stock = stock;
     this.watch = new StatsWatch(cluster.api(), cluster.adminToken(), saleId, STATS_EVERY);
-    this.storm = cluster.storm(saleId, pacedPerSecond, WORKERS, keyPrefix);
+    this.storm = cluster.storm(saleId, pacedPerSecond, workers, keyPrefix, payments);
     mark("storm started");
   }
 
   /**
    * Brings the cluster back to normal if an earlier scenario left it half-way, creates a sale of {@code stock}
-   * units, starts the stats watch and the storm ({@code pacedPerSecond} buyers a second) and returns once 100
-   * orders were told, i.e. the sale is selling.
+   * units, starts the stats watch and the storm ({@code pacedPerSecond} buyers a second, {@link #WORKERS} workers,
+   * every fifth order paid) and returns once 100 orders were told, i.e. the sale is selling.
    */
   public static FaultScenario begin(FaultCluster cluster, String name, int stock, double pacedPerSecond,
       String keyPrefix) throws Exception {
+    return begin(cluster, name, stock, pacedPerSecond, keyPrefix, WORKERS, PurchaseStorm.Payments.EVERY_FIFTH);
+  }
+
+  /** As above, with {@code workers} buyer threads paying as {@code payments} says. */
+  public static FaultScenario begin(FaultCluster cluster, String name, int stock, double pacedPerSecond,
+      String keyPrefix, int workers, PurchaseStorm.Payments payments) throws Exception {
     cluster.ensureHealthy();
     String productId = cluster.createProduct(name);
     String saleId = cluster.createLiveSale(productId, stock);
-    FaultScenario scenario = new FaultScenario(cluster, name, productId, saleId, stock, pacedPerSecond, keyPrefix);
+    FaultScenario scenario = new FaultScenario(cluster, name, productId, saleId, stock, pacedPerSecond, keyPrefix,
+        workers, payments);
     try {
       scenario.awaitNewOrders(100, Duration.ofSeconds(60));
     } catch (RuntimeException | Error e) {
@@ -288,6 +295,154 @@ public final class FaultScenario implements AutoCloseable {
     counts.add(String.format("read model: %d orders rows %s, %d of them told, %d told orders without a row; sales row: %s",
         lastRows.get().size(), rowStatuses, rowsTold, told.size() - rowsTold,
         lastSale.get().map(SaleStats::toString).orElse("none")));
+  }
+
+  // ---- payments (for a storm whose buyers pay with a slow card, see NodeCrashIT) ----
+
+  /**
+   * Waits (at most {@code within}) until no told order's payment is PENDING in its entity (every attempt in doubt
+   * settled, by its caller or by the sale); a failed check if some still are. Returns how long it took.
+   */
+  public Duration awaitPaymentsSettled(Duration within) {
+    long start = System.nanoTime();
+    AtomicReference<Map<String, String>> notSettled = new AtomicReference<>(Map.of());
+    try {
+      Eventually.eventually(within, () -> {
+        notSettled.set(ordersNotSettled());
+        assertTrue(notSettled.get().isEmpty(), notSettled.get().size() + " orders not settled");
+      });
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      note("no told order's payment was PENDING %.1f s after the storm ended", took.toMillis() / 1e3);
+      return took;
+    } catch (AssertionError stillPending) {
+      check(false, "%d told orders still PENDING (or unanswered) %d s after the storm ended, e.g. %s",
+          notSettled.get().size(), within.toSeconds(), notSettled.get().entrySet().stream().limit(5).toList());
+      return Duration.ofNanos(System.nanoTime() - start);
+    }
+  }
+
+  /** Told orders whose entity answers paymentStatus PENDING (or nothing), with what it answered. */
+  private Map<String, String> ordersNotSettled() {
+    Map<String, String> notSettled = new LinkedHashMap<>();
+    cluster.entityOrders(new ArrayList<>(storm.orders.keySet())).forEach((id, answer) -> {
+      if (answer == null || answer.status() != 200) {
+        notSettled.put(id, answer == null ? "no answer" : answer.status() + " " + answer.code());
+      } else if ("PENDING".equals(textOrNull(answer.json(), "paymentStatus"))) {
+        notSettled.put(id, answer.body());
+      }
+    });
+    return notSettled;
+  }
+
+  /**
+   * Every approved charge captured once or refunded, as the entities, the gateway's ledger and the read model say:
+   * <ul>
+   *   <li>every order paid (pay answered 200) is CONFIRMED in its entity with paymentStatus CAPTURED and the
+   *       paymentRef the buyer was told; the ledger has exactly one CAPTURED row for it, with that payment_ref;
+   *       its read-model row has that payment_ref and payment_status CAPTURED;</li>
+   *   <li>no order has more than one CAPTURED row; every ledger row of an order that is not CONFIRMED (or that no
+   *       buyer was told) is REFUNDED, DECLINED or VOIDED; a CONFIRMED order's other rows are not CAPTURED;</li>
+   *   <li>no told order is PENDING; every payment sent again after a 503 (or no answer) ended 200 CONFIRMED.</li>
+   * </ul>
+   * Call after {@link #restartAndAudit()}; adds the ledger's counts to the report.
+   */
+  public void auditPayments() throws SQLException {
+    Map<String, String> told = Map.copyOf(storm.orders);
+    Set<String> paid = Set.copyOf(storm.paid);
+    Map<String, String> toldRefs = Map.copyOf(storm.paymentRefs);
+    Map<String, List<String>> retried = Map.copyOf(storm.paymentsRetried);
+    Map<String, ApiClient.Response> answers = cluster.entityOrders(new ArrayList<>(told.keySet()));
+    List<FaultCluster.LedgerRow> ledger = cluster.ledgerOfSale(saleId);
+    Map<String, FaultCluster.OrderRow> rows = cluster.readModelOrders(saleId);
+    long voided = cluster.voidedKeys();
+
+    Map<String, List<FaultCluster.LedgerRow>> ledgerByOrder = new LinkedHashMap<>();
+    Map<String, Long> ledgerStatuses = new java.util.TreeMap<>();
+    for (FaultCluster.LedgerRow row : ledger) {
+      ledgerByOrder.computeIfAbsent(row.orderId(), id -> new ArrayList<>()).add(row);
+      ledgerStatuses.merge(row.status(), 1L, Long::sum);
+    }
+    Map<String, JsonNode> entity = new HashMap<>();
+    answers.forEach((id, answer) -> {
+      if (answer != null && answer.status() == 200) {
+        entity.put(id, answer.json());
+      }
+    });
+
+    // Every paid order: confirmed with the charge the buyer was told, captured exactly once.
+    List<String> paidWrong = new ArrayList<>();
+    for (String id : paid) {
+      JsonNode order = entity.get(id);
+      List<FaultCluster.LedgerRow> charges = ledgerByOrder.getOrDefault(id, List.of());
+      List<FaultCluster.LedgerRow> captured = charges.stream().filter(r -> r.status().equals("CAPTURED")).toList();
+      FaultCluster.OrderRow row = rows.get(id);
+      String ref = toldRefs.get(id);
+      String why = null;
+      if (order == null) {
+        why = "the entity does not answer it";
+      } else if (!"CONFIRMED".equals(textOrNull(order, "status")) || !"CAPTURED".equals(textOrNull(order, "paymentStatus"))) {
+        why = "entity: " + textOrNull(order, "status") + " / " + textOrNull(order, "paymentStatus");
+      } else if (ref == null || ref.isEmpty() || !ref.equals(textOrNull(order, "paymentRef"))) {
+        why = "told paymentRef " + ref + ", entity's " + textOrNull(order, "paymentRef");
+      } else if (captured.size() != 1 || !ref.equals(captured.get(0).paymentRef())) {
+        why = captured.size() + " CAPTURED ledger rows " + charges;
+      } else if (row == null || !ref.equals(row.paymentRef()) || !"CAPTURED".equals(row.paymentStatus())) {
+        why = "read model row " + row;
+      }
+      if (why != null) {
+        paidWrong.add(id + ": " + why);
+      }
+    }
+    check(paidWrong.isEmpty(), "%d of %d paid orders are not confirmed with exactly one captured charge, the one the "
+        + "buyer was told: e.g. %s", paidWrong.size(), paid.size(), paidWrong.stream().limit(5).toList());
+
+    // Every ledger row: one capture at most per order, and only for a confirmed order with that charge.
+    List<String> doubled = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    ledgerByOrder.forEach((id, charges) -> {
+      List<FaultCluster.LedgerRow> captured = charges.stream().filter(r -> r.status().equals("CAPTURED")).toList();
+      if (captured.size() > 1) {
+        doubled.add(id + " " + charges);
+      }
+      JsonNode order = entity.get(id);
+      boolean confirmed = told.containsKey(id) && order != null && "CONFIRMED".equals(textOrNull(order, "status"));
+      for (FaultCluster.LedgerRow charge : charges) {
+        boolean givenBack = Set.of("REFUNDED", "DECLINED", "VOIDED").contains(charge.status());
+        boolean itsCharge = confirmed && charge.status().equals("CAPTURED")
+            && charge.paymentRef() != null && charge.paymentRef().equals(textOrNull(order, "paymentRef"));
+        if (!givenBack && !itsCharge) {
+          kept.add(id + " (" + (order == null ? (told.containsKey(id) ? "no entity answer" : "not told")
+              : textOrNull(order, "status") + " " + textOrNull(order, "paymentRef")) + "): " + charge);
+        }
+      }
+    });
+    check(doubled.isEmpty(), "%d orders have more than one CAPTURED charge, e.g. %s", doubled.size(),
+        doubled.stream().limit(5).toList());
+    check(kept.isEmpty(), "%d ledger rows are neither the captured charge of a CONFIRMED order nor refunded, declined "
+        + "or voided, e.g. %s", kept.size(), kept.stream().limit(5).toList());
+
+    // No payment left in doubt; every payment sent again ended paid.
+    List<String> pending = entity.entrySet().stream()
+        .filter(e -> "PENDING".equals(textOrNull(e.getValue(), "paymentStatus"))).map(Map.Entry::getKey).toList();
+    check(pending.isEmpty(), "%d told orders are PENDING after the restarts, e.g. %s", pending.size(),
+        pending.stream().limit(5).toList());
+    List<String> retriedNotPaid = retried.keySet().stream().filter(id -> !paid.contains(id)).toList();
+    check(retriedNotPaid.isEmpty(), "%d payments sent again after a 503 or no answer did not end 200 CONFIRMED, e.g. %s",
+        retriedNotPaid.size(), retriedNotPaid.stream().limit(5).map(id -> id + " " + retried.get(id)).toList());
+    long retried503 = retried.values().stream().filter(h -> h.stream().anyMatch(a -> a.startsWith("503"))).count();
+    long severalAttempts = ledgerByOrder.values().stream().filter(charges -> charges.size() > 1).count();
+
+    counts.add(String.format("payments: %d paid (200 CONFIRMED); %d sent more than once (%d of them after a 503), all "
+        + "ended paid: %s", paid.size(), retried.size(), retried503, retriedNotPaid.isEmpty() ? "yes" : "no"));
+    counts.add(String.format("ledger of the sale's orders: %s (%d rows); %d orders with more than one row; VOIDED "
+        + "keys in the whole ledger: %d", ledgerStatuses, ledger.size(), severalAttempts, voided));
+    counts.add(String.format("charges captured %d, refunded %d, voided %d", ledgerStatuses.getOrDefault("CAPTURED", 0L),
+        ledgerStatuses.getOrDefault("REFUNDED", 0L), voided));
+  }
+
+  private static String textOrNull(JsonNode json, String field) {
+    JsonNode value = json.path(field);
+    return value.isTextual() ? value.asText() : null;
   }
 
   /** Null if the read model is exactly the told orders with the entity's counts, else what differs. */

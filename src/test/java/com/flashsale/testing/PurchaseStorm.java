@@ -20,14 +20,24 @@ import java.util.function.Supplier;
 /**
  * Buyers buying one unit each through nginx, as well-behaved clients do: a 503 or 429 is retried after
  * its Retry-After with the same Idempotency-Key (so a purchase whose answer was lost gets its order back,
- * never a second one), and so is an I/O error. Every fifth order is paid. Paced until {@link #unleash()},
- * then as fast as the workers go, until the sale answers SOLD_OUT (or {@link #stop()}). Every buyer started
- * is seen through to a final answer. Shared by ChaosIT and the database fault tests (DatabaseFaultIT).
+ * never a second one), and so is an I/O error. Every fifth order is paid (with {@code tok_visa}), or as
+ * {@link Payments} says. Paced until {@link #unleash()}, then as fast as the workers go, until the sale answers
+ * SOLD_OUT (or {@link #stop()}). Every buyer started is seen through to a final answer. Shared by ChaosIT and
+ * the fault tests (DatabaseFaultIT, NodeCrashIT).
  */
 public final class PurchaseStorm {
 
   /** One HTTP answer (or I/O error, status 0) to a purchase or a payment, and when it was asked and answered. */
   public record Answer(String what, long startNanos, long endNanos, int status) {}
+
+  /**
+   * Which orders the buyers pay: buyer {@code n} pays its order when {@code n % every == 0}, with the card token
+   * {@code cardToken} (the simulated gateway reads it, e.g. {@code tok_slow-1500} charges at once and answers after
+   * 1.5 s).
+   */
+  public record Payments(int every, String cardToken) {
+    public static final Payments EVERY_FIFTH = new Payments(5, "tok_visa");
+  }
 
   private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(90);
 
@@ -40,6 +50,13 @@ public final class PurchaseStorm {
   public final Map<String, String> orders = new ConcurrentHashMap<>();
   /** The orders whose payment answered 200 CONFIRMED. */
   public final Set<String> paid = ConcurrentHashMap.newKeySet();
+  /** The paymentRef each payment answered 200 CONFIRMED carried. */
+  public final Map<String, String> paymentRefs = new ConcurrentHashMap<>();
+  /**
+   * The orders whose payment was sent more than once (after a 503, a 429 or an I/O error), each with the answers
+   * before its final one (e.g. {@code [503 OVERLOADED, 503 OVERLOADED]}).
+   */
+  public final Map<String, List<String>> paymentsRetried = new ConcurrentHashMap<>();
   public final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
   public final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   /** Requests that got no HTTP answer at all (the connection to nginx failed), retried like a 503. */
@@ -49,6 +66,7 @@ public final class PurchaseStorm {
   private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
   private final long intervalNanos;
   private final String keyPrefix;
+  private final Payments payments;
   private volatile boolean paced = true;
   private volatile boolean stopped;
   private volatile boolean soldOut;
@@ -62,8 +80,15 @@ public final class PurchaseStorm {
    */
   public PurchaseStorm(ApiClient api, String saleId, TokenService tokens, double pacedPerSecond, int workers,
       String keyPrefix) {
+    this(api, saleId, tokens, pacedPerSecond, workers, keyPrefix, Payments.EVERY_FIFTH);
+  }
+
+  /** As above, the buyers paying as {@code payments} says. */
+  public PurchaseStorm(ApiClient api, String saleId, TokenService tokens, double pacedPerSecond, int workers,
+      String keyPrefix, Payments payments) {
     this.api = api;
     this.keyPrefix = keyPrefix;
+    this.payments = payments;
     this.saleId = saleId;
     this.tokens = tokens;
     this.intervalNanos = (long) (1e9 / pacedPerSecond);
@@ -150,7 +175,8 @@ public final class PurchaseStorm {
     String token = tokens.issue(buyer, Role.CUSTOMER);
     Map<String, String> key = Map.of("Idempotency-Key", keyPrefix + n);
     ApiClient.Response purchase = untilAnswered("purchase",
-        () -> api.sendAsync("POST", "/api/sales/" + saleId + "/purchase", token, null, null, key).join());
+        () -> api.sendAsync("POST", "/api/sales/" + saleId + "/purchase", token, null, null, key).join(),
+        new ArrayList<>());
     if (purchase == null) {
       return;
     }
@@ -159,7 +185,7 @@ public final class PurchaseStorm {
       if (orders.putIfAbsent(orderId, buyer) != null) {
         unexpected.add("order " + orderId + " answered to two buyers");
       }
-      if (n % 5 == 0) {
+      if (n % payments.every() == 0) {
         pay(orderId, token);
       }
     } else if (purchase.status() == 409 && "SOLD_OUT".equals(purchase.code())) {
@@ -174,24 +200,32 @@ public final class PurchaseStorm {
 
   private void pay(String orderId, String token) throws InterruptedException {
     ApiClient.Response payment;
+    List<String> before = new ArrayList<>();
     paymentsInFlight.incrementAndGet();
     try {
-      payment = untilAnswered("pay",
-          () -> api.json("POST", "/api/orders/" + orderId + "/pay", token, Map.of("paymentToken", "tok_visa")));
+      payment = untilAnswered("pay", () -> api.json("POST", "/api/orders/" + orderId + "/pay", token,
+          Map.of("paymentToken", payments.cardToken())), before);
     } finally {
       paymentsInFlight.decrementAndGet();
     }
+    if (!before.isEmpty()) {
+      paymentsRetried.put(orderId, List.copyOf(before));
+    }
     if (payment != null && payment.status() == 200 && "CONFIRMED".equals(payment.json().get("status").asText())) {
+      paymentRefs.put(orderId, payment.json().path("paymentRef").asText(""));
       paid.add(orderId);
     } else if (payment != null) {
       unexpected.add("pay answered " + payment);
     }
   }
 
-  /** Sends until the answer is neither 503, 429 nor an I/O error; null (and an unexpected entry) if that takes too long. */
-  private ApiClient.Response untilAnswered(String what, Supplier<ApiClient.Response> send) throws InterruptedException {
+  /**
+   * Sends until the answer is neither 503, 429 nor an I/O error; null (and an unexpected entry) if that takes too
+   * long. Each answer retried is added to {@code history}.
+   */
+  private ApiClient.Response untilAnswered(String what, Supplier<ApiClient.Response> send, List<String> history)
+      throws InterruptedException {
     long giveUpAt = System.nanoTime() + GIVE_UP_NANOS;
-    List<String> history = new ArrayList<>();
     while (System.nanoTime() < giveUpAt) {
       long start = System.nanoTime();
       ApiClient.Response response;
