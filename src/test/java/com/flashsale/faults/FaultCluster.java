@@ -2,18 +2,16 @@ package com.flashsale.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.ActorSystem;
 import akka.serialization.Serialization;
-import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.flashsale.account.TokenService;
 import com.flashsale.storage.EmbeddedPostgres;
 import com.flashsale.testing.ApiClient;
 import com.flashsale.testing.Eventually;
+import com.flashsale.testing.JournalRows;
 import com.flashsale.testing.LocalClusterProcess;
 import com.flashsale.testing.PurchaseStorm;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +66,7 @@ public final class FaultCluster implements AutoCloseable {
   private ApiClient api;
   private String adminToken;
   private final TokenService tokens = new TokenService(JWT_SECRET, Duration.ofHours(2), Clock.systemUTC());
-  private ActorSystem serializationSystem;
+  private JournalRows journalRows;
 
   private FaultCluster(Path directory, int nodes, EmbeddedPostgres postgres, int postgresPort) {
     this.directory = directory;
@@ -449,34 +447,10 @@ public final class FaultCluster implements AutoCloseable {
    */
   public HeldJournalRow holdJournalRowOpen(String persistenceId, long sequenceNr, Object event, String tag)
       throws SQLException {
-    SerializedEvent serialized = serialize(event);
     Connection c = connect();
     try {
       c.setAutoCommit(false);
-      long ordering;
-      try (PreparedStatement st = c.prepareStatement("""
-          INSERT INTO event_journal (deleted, persistence_id, sequence_number, writer, write_timestamp, adapter_manifest,
-                                     event_payload, event_ser_id, event_ser_manifest, meta_payload, meta_ser_id,
-                                     meta_ser_manifest)
-          VALUES (false, ?, ?, ?, ?, '', ?, ?, ?, NULL, NULL, NULL) RETURNING ordering""")) {
-        st.setString(1, persistenceId);
-        st.setLong(2, sequenceNr);
-        st.setString(3, UUID.randomUUID().toString());
-        st.setLong(4, System.currentTimeMillis());
-        st.setBytes(5, serialized.payload());
-        st.setInt(6, serialized.serializerId());
-        st.setString(7, serialized.manifest());
-        try (ResultSet rs = st.executeQuery()) {
-          rs.next();
-          ordering = rs.getLong(1);
-        }
-      }
-      try (PreparedStatement st = c.prepareStatement("INSERT INTO event_tag (event_id, tag) VALUES (?, ?)")) {
-        st.setLong(1, ordering);
-        st.setString(2, tag);
-        st.executeUpdate();
-      }
-      return new HeldJournalRow(c, ordering);
+      return new HeldJournalRow(c, journalRows().insert(c, persistenceId, sequenceNr, event, tag));
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -487,33 +461,28 @@ public final class FaultCluster implements AutoCloseable {
   public record SerializedEvent(int serializerId, String manifest, byte[] payload) {}
 
   /** {@code event} serialized as akka-persistence-jdbc's AkkaSerialization does, with the service's configuration. */
-  public synchronized SerializedEvent serialize(Object event) {
-    Serialization serialization = serialization();
+  public SerializedEvent serialize(Object event) {
+    Serialization serialization = journalRows().serialization();
     Serializer serializer = serialization.findSerializerFor(event);
     return new SerializedEvent(serializer.identifier(), Serializers.manifestFor(serializer, event),
         serialization.serialize(event).get());
   }
 
   /** Reads back a journal payload with the service's serialization. */
-  public synchronized Object deserialize(SerializedEvent event) {
-    return serialization().deserialize(event.payload(), event.serializerId(), event.manifest()).get();
+  public Object deserialize(SerializedEvent event) {
+    return journalRows().serialization().deserialize(event.payload(), event.serializerId(), event.manifest()).get();
   }
 
   /** Starts the serialization's actor system now (it takes seconds on a busy machine), e.g. before a storm. */
-  public synchronized void prepareSerialization() {
-    serialization();
+  public void prepareSerialization() {
+    journalRows();
   }
 
-  private Serialization serialization() {
-    if (serializationSystem == null) {
-      // The service's serialization bindings (Jackson CBOR, LZ4 over 32 KiB) on a plain local actor system.
-      Config config = ConfigFactory.parseString("akka.actor.provider = local\nakka.loglevel = WARNING")
-          .withFallback(ConfigFactory.parseResources("serialization.conf"))
-          .withFallback(ConfigFactory.defaultReference())
-          .resolve();
-      serializationSystem = ActorSystem.create("fault-test-serialization", config);
+  private synchronized JournalRows journalRows() {
+    if (journalRows == null) {
+      journalRows = new JournalRows();
     }
-    return SerializationExtension.get(serializationSystem);
+    return journalRows;
   }
 
   // ---- nodes ----
@@ -711,8 +680,8 @@ public final class FaultCluster implements AutoCloseable {
       } catch (IOException e) {
         System.err.println("could not stop PostgreSQL: " + e);
       }
-      if (serializationSystem != null) {
-        serializationSystem.terminate();
+      if (journalRows != null) {
+        journalRows.close();
       }
     }
   }
