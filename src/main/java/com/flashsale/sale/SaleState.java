@@ -300,10 +300,6 @@ final class SaleState {
     return List.copyOf(openHolds);
   }
 
-  boolean hasOpenHolds() {
-    return !openHolds.isEmpty();
-  }
-
   /** The orders with a payment attempt in doubt, oldest attempt first. */
   List<Order> paymentsInDoubt() {
     List<Order> inDoubt = new ArrayList<>(paymentsInDoubt.size());
