@@ -1,7 +1,7 @@
 package com.flashsale.order;
 
 import com.flashsale.Money;
-import com.flashsale.http.Page;
+import com.flashsale.Page;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderStatus;
 import com.flashsale.sale.PaymentStatus;

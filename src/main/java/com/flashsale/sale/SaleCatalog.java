@@ -1,6 +1,6 @@
 package com.flashsale.sale;
 
-import com.flashsale.http.Page;
+import com.flashsale.Page;
 import com.flashsale.storage.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -22,7 +22,7 @@ import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
-import com.flashsale.http.Page;
+import com.flashsale.Page;
 import com.flashsale.http.Paging;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;

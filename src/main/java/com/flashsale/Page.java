@@ -1,4 +1,4 @@
-package com.flashsale.http;
+package com.flashsale;
 
 import java.util.List;
 
