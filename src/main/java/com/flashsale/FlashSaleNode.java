@@ -23,8 +23,10 @@ import com.flashsale.ops.OperationsRoutes;
 import com.flashsale.order.Checkout;
 import com.flashsale.order.AdminOrderRoutes;
 import com.flashsale.order.OrderRoutes;
-import com.flashsale.order.ReadModel;
-import com.flashsale.order.ReadModelProjection;
+import com.flashsale.order.OrderHistory;
+import com.flashsale.readmodel.OrderQueries;
+import com.flashsale.readmodel.ReadModelProjection;
+import com.flashsale.readmodel.SaleQueries;
 import com.flashsale.payment.PaymentGateway;
 import com.flashsale.payment.SimulatedPaymentGateway;
 import com.flashsale.product.ProductRoutes;
@@ -89,7 +91,8 @@ public final class FlashSaleNode {
     Metrics metrics = Metrics.start(system, Sale.ENTITY_KEY);
     PaymentGateway gateway = new SimulatedPaymentGateway(db, config.getDuration("flashsale.payment.simulator-delay"));
     Sale.init(system, clock, SaleSettings.fromConfig(config), gateway, metrics);
-    SaleScheduler.init(system, db, clock, SaleScheduler.Settings.fromConfig(config));
+    SaleCatalog catalog = new SaleQueries(db);
+    SaleScheduler.init(system, catalog, clock, SaleScheduler.Settings.fromConfig(config));
     if (config.getBoolean("flashsale.management.enabled")) {
       AkkaManagement.get(system).start();
     }
@@ -108,23 +111,22 @@ public final class FlashSaleNode {
         ? system.systemActorOf(OrderBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
             "order-batcher", Props.empty())
         : null);
-    SaleCatalog catalog = new SaleCatalog(db);
-    ReadModel readModel = new ReadModel(db);
+    OrderHistory orders = new OrderQueries(db);
     ReadModelProjection.init(system, db, metrics::recordProjectionLag, metrics::recordSkippedEventsApplied);
     Products products = new Products(db);
     RateLimits limits = new RateLimits(RateLimits.Settings.fromConfig(config));
     Auth auth = new Auth(tokens, limits);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
     LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
-    LiveSales live = LiveView.start(system, db, sales, clock, liveSettings);
+    LiveSales live = LiveView.start(system, catalog, sales, clock, liveSettings);
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
     var route = HttpServer.root(metrics, limits, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
         new AccountRoutes(accounts, auth, json).routes(),
         new ProductRoutes(products, auth, json).routes(),
-        new OrderRoutes(sales, readModel, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
+        new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).routes(),
-        new AdminOrderRoutes(readModel, auth).routes(),
+        new AdminOrderRoutes(orders, auth).routes(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),
         new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()),
         new StaticRoutes(StaticFiles.fromClasspath()));

@@ -22,10 +22,10 @@ import java.util.UUID;
 /** {@code GET /api/admin/sales/{id}/orders?status=&limit=&after=}: a sale's orders, keyset-paginated. */
 public final class AdminOrderRoutes {
 
-  private final ReadModel readModel;
+  private final OrderHistory readModel;
   private final Auth auth;
 
-  public AdminOrderRoutes(ReadModel readModel, Auth auth) {
+  public AdminOrderRoutes(OrderHistory readModel, Auth auth) {
     this.readModel = readModel;
     this.auth = auth;
   }

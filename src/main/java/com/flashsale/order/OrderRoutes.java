@@ -44,7 +44,7 @@ import java.util.function.Function;
 public final class OrderRoutes {
 
   private final SaleClient sales;
-  private final ReadModel readModel;
+  private final OrderHistory readModel;
   private final Checkout checkout;
   private final Auth auth;
   private final JsonBody json;
@@ -52,7 +52,7 @@ public final class OrderRoutes {
   private final Metrics metrics;
   private final InFlightLimit purchasesInFlight;
 
-  public OrderRoutes(SaleClient sales, ReadModel readModel, Checkout checkout, Auth auth, JsonBody json,
+  public OrderRoutes(SaleClient sales, OrderHistory readModel, Checkout checkout, Auth auth, JsonBody json,
       LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight) {
     this.purchasesInFlight = purchasesInFlight;
     this.sales = sales;

@@ -11,14 +11,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.pubsub.Topic;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.flashsale.storage.Database;
 import com.typesafe.config.Config;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The live view of one node: the newest {@link SaleUpdate} of every active sale, so that this node's
@@ -34,7 +28,7 @@ import java.util.UUID;
  * crossing the cluster (DESIGN.md rule 4). It owns one local pub-sub topic instance per sale it follows,
  * subscribed with its adapter; the sale entities publish to those topics after every change. It learns
  * which sales to follow from the routes ({@link LiveSales#watch}, for a sale a request asked about) and
- * from the {@code sales} read table, re-read every {@code refresh-interval}; the rows also bring back
+ * from the read model ({@link SaleCatalog#active}), re-read every {@code refresh-interval}; its rows also bring back
  * any update pub-sub lost, since it delivers at most once. It writes what routes read into
  * {@link LiveSales}; nobody asks it anything.
  *
@@ -73,9 +67,6 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
 
   private record RefreshFailed(Throwable cause) implements Command {}
 
-  /** Bounds one refresh (and so the sales a node follows from the table). */
-  static final int MAX_FOLLOWED = 10_000;
-
   /** One followed sale. */
   private static final class Followed {
     final ActorRef<Topic.Command<SaleUpdate>> topic;
@@ -94,34 +85,41 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
   }
 
   private final LiveSales board;
-  private final Database db;
+  private final SaleCatalog catalog;
   private final Clock clock;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
-  private final ClusterSharding sharding;
+  private final BiConsumer<String, SaleCommand> toSale;
   private final ActorRef<SaleUpdate> subscriber;
   private final Map<UUID, Followed> followed = new HashMap<>();
   private long topicsSpawned;
 
   /** Starts this node's live view and answers the read side the routes use. */
-  public static LiveSales start(ActorSystem<?> system, Database db, SaleClient sales, Clock clock, Settings settings) {
+  public static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, Clock clock,
+      Settings settings) {
+    return start(system, catalog, sales, clock, settings, Sale.sender(system));
+  }
+
+  /** @param toSale sends a command to a sale entity (through sharding, on a node) */
+  static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, Clock clock, Settings settings,
+      BiConsumer<String, SaleCommand> toSale) {
     LiveSales board = new LiveSales(system, sales, clock, settings);
     Behavior<Command> view = Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new LiveView(context, timers, board, db, clock, settings)));
+        timers -> new LiveView(context, timers, board, catalog, clock, settings, toSale)));
     board.attach(system.systemActorOf(Behaviors.supervise(view).onFailure(SupervisorStrategy.restart()),
         "live-view", Props.empty()));
     return board;
   }
 
-  private LiveView(ActorContext<Command> context, TimerScheduler<Command> timers, LiveSales board, Database db,
-      Clock clock, Settings settings) {
+  private LiveView(ActorContext<Command> context, TimerScheduler<Command> timers, LiveSales board, SaleCatalog catalog,
+      Clock clock, Settings settings, BiConsumer<String, SaleCommand> toSale) {
     super(context);
     this.board = board;
-    this.db = db;
+    this.catalog = catalog;
     this.clock = clock;
     this.settings = settings;
     this.timers = timers;
-    this.sharding = ClusterSharding.get(context.getSystem());
+    this.toSale = toSale;
     this.subscriber = context.messageAdapter(SaleUpdate.class, Published::new);
     board.clear(); // after a restart: nothing is followed any more
     context.getSelf().tell(Refresh.INSTANCE);
@@ -198,7 +196,7 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
 
   /** The entity publishes its current state to every node; the first wake usually beats the subscription. */
   private void wakeUp(UUID saleId) {
-    sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).tell(new SaleCommand.WakeUp(clock.instant()));
+    toSale.accept(saleId.toString(), new SaleCommand.WakeUp(clock.instant()));
   }
 
   private void unfollow(UUID saleId) {
@@ -213,7 +211,7 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
   private Behavior<Command> refresh() {
     Instant now = clock.instant();
     Instant endedSince = now.minus(settings.forgetAfter());
-    getContext().pipeToSelf(db.run(c -> recentSales(c, endedSince, now)),
+    getContext().pipeToSelf(catalog.active(endedSince, now),
         (rows, failure) -> failure == null ? new Refreshed(rows, now) : new RefreshFailed(failure));
     return this;
   }
@@ -260,29 +258,5 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
   private static boolean isOpen(SaleView sale, Instant now) {
     SaleStatus status = LiveSales.statusAt(sale, now);
     return status != SaleStatus.ENDED && status != SaleStatus.CANCELLED;
-  }
-
-  /** Every sale not ended before {@code endedSince}, as the read model knows it, versioned by sequence number. */
-  private static List<SaleUpdate> recentSales(Connection c, Instant endedSince, Instant now) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT id, product_id, price, stock, available, reserved, confirmed, released, starts_at, ends_at, "
-            + "per_user_limit, hold_seconds, cancelled, seq_nr FROM sales WHERE ends_at > ? ORDER BY starts_at LIMIT "
-            + MAX_FOLLOWED)) {
-      st.setTimestamp(1, Timestamp.from(endedSince));
-      try (ResultSet rs = st.executeQuery()) {
-        List<SaleUpdate> rows = new ArrayList<>();
-        while (rs.next()) {
-          Instant startsAt = rs.getTimestamp("starts_at").toInstant();
-          Instant endsAt = rs.getTimestamp("ends_at").toInstant();
-          int available = rs.getInt("available");
-          SaleStatus status = SaleStatus.at(now, rs.getBoolean("cancelled"), startsAt, endsAt, available);
-          rows.add(new SaleUpdate(new SaleView(rs.getObject("id").toString(), rs.getObject("product_id").toString(),
-              rs.getBigDecimal("price"), rs.getInt("stock"), available, rs.getInt("reserved"), rs.getInt("confirmed"),
-              rs.getInt("released"), status, startsAt, endsAt, rs.getInt("per_user_limit"), rs.getInt("hold_seconds")),
-              rs.getLong("seq_nr")));
-        }
-        return rows;
-      }
-    }
   }
 }

@@ -77,6 +77,12 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     }));
   }
 
+  /** Sends a command to a sale entity through sharding, for actors that need no answer. */
+  public static java.util.function.BiConsumer<String, SaleCommand> sender(akka.actor.typed.ActorSystem<?> system) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return (saleId, command) -> sharding.entityRefFor(ENTITY_KEY, saleId).tell(command);
+  }
+
   /**
    * @param gateway called to settle payment attempts in doubt ({@link PaymentSettlement})
    * @param selfViaSharding where the entity sends itself {@link ExpireHolds}; null sends it directly

@@ -87,14 +87,15 @@ public final class SaleRoutes {
   }
 
   private Route list(Optional<String> status, int limit, Optional<String> after) {
-    if (status.isPresent() && !SaleCatalog.FILTERS.containsKey(status.get())) {
+    Optional<SaleCatalog.Filter> filter = status.flatMap(SaleCatalog.Filter::parse);
+    if (status.isPresent() && filter.isEmpty()) {
       return complete(Problem.response(ErrorCode.VALIDATION, "status must be one of upcoming, live, ended"));
     }
     Optional<UUID> cursor = after.flatMap(Routes::parseUuid);
     if (after.isPresent() && cursor.isEmpty()) {
       return complete(Problem.response(ErrorCode.VALIDATION, "after must be a cursor from a previous page"));
     }
-    CompletionStage<HttpResponse> response = catalog.list(status.orElse(null), clock.instant(), limit, cursor.orElse(null))
+    CompletionStage<HttpResponse> response = catalog.list(filter.orElse(null), clock.instant(), limit, cursor.orElse(null))
         .thenCompose(page -> {
           List<CompletableFuture<SaleJson.Sale>> items = page.items().stream()
               .map(view -> withProduct(view).toCompletableFuture()).toList();

@@ -8,20 +8,12 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.SingletonActor;
-import com.flashsale.storage.Database;
 import com.typesafe.config.Config;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,13 +21,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The sale scheduler: one per cluster (a cluster singleton, restarted on the oldest remaining node when
  * its node leaves or dies). It owns no data, only timers: every {@code poll-interval} it re-reads the
- * {@code sales} read table (sales not cancelled and not long ended, or still holding units), so a new
- * instance simply starts over from the table. It talks to the sale entities through sharding, sending
- * {@link SaleCommand.WakeUp}:
+ * sales from the read model ({@link SaleCatalog#active}: sales not cancelled and not long ended, or still
+ * holding units), so a new instance simply starts over from there. It talks to the sale entities through
+ * sharding, sending {@link SaleCommand.WakeUp}:
  * <ul>
  *   <li>at each sale's start and end, when its status changes with time alone, so the entity publishes
  *       LIVE or ENDED to every node's live view without waiting for a buyer;</li>
@@ -72,8 +65,12 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
   /** Wake one sale at one instant; also the key of its timer, so each (sale, instant) has one timer. */
   private record Wake(String saleId, Instant at) implements Command {}
 
-  /** A row of the {@code sales} table, as far as scheduling cares. */
+  /** A sale as far as scheduling cares. */
   private record ScheduledSale(String id, Instant startsAt, Instant endsAt, int reserved) {
+
+    static ScheduledSale of(SaleView sale) {
+      return new ScheduledSale(sale.id(), sale.startsAt(), sale.endsAt(), sale.reserved());
+    }
 
     boolean isLiveAt(Instant now) {
       return !now.isBefore(startsAt) && now.isBefore(endsAt);
@@ -88,11 +85,11 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
 
   private static final String SINGLETON_NAME = "sale-scheduler";
 
-  private final Database db;
+  private final SaleCatalog catalog;
   private final Clock clock;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
-  private final ClusterSharding sharding;
+  private final BiConsumer<String, SaleCommand> toSale;
   /** The sales of the last poll, by id. */
   private Map<String, ScheduledSale> sales = Map.of();
   /** Per sale, the wakes armed or already sent for its current start and end (not armed twice). */
@@ -100,25 +97,28 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
   private boolean firstPoll = true;
 
   /** Starts the scheduler as a cluster singleton; every node calls this, one of them runs it. */
-  public static void init(ActorSystem<?> system, Database db, Clock clock, Settings settings) {
-    ClusterSingleton.get(system).init(SingletonActor.of(create(db, clock, settings), SINGLETON_NAME));
+  public static void init(ActorSystem<?> system, SaleCatalog catalog, Clock clock, Settings settings) {
+    ClusterSingleton.get(system).init(SingletonActor.of(create(catalog, clock, settings, Sale.sender(system)),
+        SINGLETON_NAME));
   }
 
-  public static Behavior<Command> create(Database db, Clock clock, Settings settings) {
+  /** @param toSale sends a command to a sale entity (through sharding, on a node) */
+  public static Behavior<Command> create(SaleCatalog catalog, Clock clock, Settings settings,
+      BiConsumer<String, SaleCommand> toSale) {
     Behavior<Command> scheduler = Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new SaleScheduler(context, timers, db, clock, settings)));
+        timers -> new SaleScheduler(context, timers, catalog, clock, settings, toSale)));
     return Behaviors.supervise(scheduler)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
   }
 
-  private SaleScheduler(ActorContext<Command> context, TimerScheduler<Command> timers, Database db, Clock clock,
-      Settings settings) {
+  private SaleScheduler(ActorContext<Command> context, TimerScheduler<Command> timers, SaleCatalog catalog, Clock clock,
+      Settings settings, BiConsumer<String, SaleCommand> toSale) {
     super(context);
-    this.db = db;
+    this.catalog = catalog;
     this.clock = clock;
     this.settings = settings;
     this.timers = timers;
-    this.sharding = ClusterSharding.get(context.getSystem());
+    this.toSale = toSale;
     context.getSelf().tell(Poll.INSTANCE);
     timers.startTimerWithFixedDelay(KeepRunning.INSTANCE, KeepRunning.INSTANCE, settings.keepRunningInterval());
   }
@@ -136,26 +136,15 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
 
   /** One poll at a time: the next one is armed when this one answers, however long the query took. */
   private Behavior<Command> poll() {
-    Instant since = clock.instant().minus(settings.catchUp());
-    getContext().pipeToSelf(db.run(c -> readSales(c, since)),
-        (rows, failure) -> failure == null ? new Polled(rows) : new PollFailed(failure));
+    Instant now = clock.instant();
+    getContext().pipeToSelf(catalog.active(now.minus(settings.catchUp()), now),
+        (rows, failure) -> failure == null
+            ? new Polled(rows.stream()
+                .filter(row -> row.sale().status() != SaleStatus.CANCELLED)
+                .map(row -> ScheduledSale.of(row.sale()))
+                .toList())
+            : new PollFailed(failure));
     return this;
-  }
-
-  private static List<ScheduledSale> readSales(Connection c, Instant since) throws SQLException {
-    // A sale that ended a while ago still holding units keeps being woken until its holds are gone.
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT id, starts_at, ends_at, reserved FROM sales WHERE NOT cancelled AND (ends_at > ? OR reserved > 0)")) {
-      st.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-      try (ResultSet rs = st.executeQuery()) {
-        List<ScheduledSale> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(new ScheduledSale(rs.getString("id"), rs.getObject("starts_at", OffsetDateTime.class).toInstant(),
-              rs.getObject("ends_at", OffsetDateTime.class).toInstant(), rs.getInt("reserved")));
-        }
-        return rows;
-      }
-    }
   }
 
   private Behavior<Command> onPolled(Polled polled) {
@@ -235,7 +224,7 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
   }
 
   private void wakeUp(String saleId, Instant now) {
-    sharding.entityRefFor(Sale.ENTITY_KEY, saleId).tell(new SaleCommand.WakeUp(now));
+    toSale.accept(saleId, new SaleCommand.WakeUp(now));
   }
 
   private static Duration delayUntil(Instant at, Instant now) {

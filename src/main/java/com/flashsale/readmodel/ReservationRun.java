@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import com.flashsale.sale.SaleEvent.UnitsReserved;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import akka.persistence.query.Offset;
 import akka.projection.eventsourced.EventEnvelope;

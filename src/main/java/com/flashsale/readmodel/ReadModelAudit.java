@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;

@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import static com.flashsale.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;

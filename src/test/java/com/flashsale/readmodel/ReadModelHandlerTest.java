@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,9 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import com.flashsale.Money;
 import com.flashsale.Page;
+import com.flashsale.order.OrderHistory;
+import com.flashsale.order.OrderJson;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderStatus;
 import com.flashsale.sale.PaymentStatus;
@@ -15,23 +17,19 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
-/**
- * Queries on the {@code orders} read table (written by {@link ReadModelProjection}, behind the
- * entities by well under a second). Pages are keyset-paginated: the cursor is the last order id of a
- * page, so pages stay stable while new orders arrive.
- */
-public final class ReadModel {
+/** The order lists, read from the {@code orders} table {@link ReadModelHandler} writes. */
+public final class OrderQueries implements OrderHistory {
 
   private static final String COLUMNS =
       "id, sale_id, user_id, quantity, unit_price, status, created_at, expires_at, payment_ref, payment_status";
 
   private final Database db;
 
-  public ReadModel(Database db) {
+  public OrderQueries(Database db) {
     this.db = db;
   }
 
-  /** A buyer's orders over all sales, newest first. */
+  @Override
   public CompletionStage<Page<OrderJson>> ordersOfBuyer(String userId, int limit, String after) {
     return db.run(c -> {
       String sql = "SELECT " + COLUMNS + " FROM orders WHERE user_id = ?"
@@ -49,7 +47,7 @@ public final class ReadModel {
     });
   }
 
-  /** One sale's orders in order-number order, optionally of one status. */
+  @Override
   public CompletionStage<Page<OrderJson>> ordersOfSale(UUID saleId, OrderStatus status, int limit, OrderId after) {
     return db.run(c -> {
       String sql = "SELECT " + COLUMNS + " FROM orders WHERE sale_id = ? AND order_no > ?"

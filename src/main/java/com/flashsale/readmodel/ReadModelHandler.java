@@ -1,4 +1,4 @@
-package com.flashsale.order;
+package com.flashsale.readmodel;
 
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
