@@ -30,6 +30,7 @@ import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
+import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import java.util.Optional;
 import java.util.UUID;
@@ -91,10 +92,10 @@ public final class OrderRoutes {
     body.validate();
     // DESIGN.md rule 4: answer without crossing the cluster when no unit can come back. A request with
     // an Idempotency-Key may be a retry that must get its order back (rule 6), so only the entity answers it.
-    Optional<ApiError> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
+    Optional<SaleReply.Rejected> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
     if (atEdge.isPresent()) {
       metrics.recordPurchase(atEdge.get().code().name());
-      return complete(Problem.response(atEdge.get()));
+      return complete(Problem.response(atEdge.get().code(), atEdge.get().detail()));
     }
     return Routes.completeAsync(purchasesInFlight.run(() ->
             sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, sales.deadline(), replyTo), OrderDetails.class))

@@ -137,24 +137,21 @@ public final class LiveSales {
 
   /**
    * DESIGN.md rule 4: the answer this node gives a purchase by itself, or empty when only the entity can
-   * decide. Only rejections that no hold coming back could change: not started, ended, cancelled, or
+   * decide. Only the entity's own answers that no hold coming back could change: closed for purchase, or
    * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
    */
-  public Optional<ApiError> rejectionAtEdge(UUID saleId) {
+  public Optional<SaleReply.Rejected> rejectionAtEdge(UUID saleId) {
     SaleUpdate held = latest.get(saleId);
     if (held == null) {
       return Optional.empty();
     }
     SaleView sale = held.sale();
-    return switch (statusAt(sale, clock.instant())) {
-      case UPCOMING -> Optional.of(new ApiError(ErrorCode.NOT_STARTED, "The sale starts at " + sale.startsAt()));
-      case ENDED -> Optional.of(new ApiError(ErrorCode.SALE_ENDED, "The sale ended at " + sale.endsAt()));
-      case CANCELLED -> Optional.of(new ApiError(ErrorCode.SALE_CANCELLED, "The sale was cancelled"));
-      case SOLD_OUT -> sale.reserved() == 0
-          ? Optional.of(new ApiError(ErrorCode.SOLD_OUT, "No unit available right now"))
-          : Optional.empty();
-      case LIVE -> Optional.empty();
-    };
+    SaleStatus status = statusAt(sale, clock.instant());
+    SaleReply.Rejected closed = status.closedForPurchase(sale.startsAt(), sale.endsAt());
+    if (closed != null) {
+      return Optional.of(closed);
+    }
+    return status == SaleStatus.SOLD_OUT && sale.reserved() == 0 ? Optional.of(SaleStatus.NO_UNIT_LEFT) : Optional.empty();
   }
 
   /**

@@ -52,6 +52,39 @@ public record Order(
     return status == OrderStatus.RESERVED;
   }
 
+  /** Units that count against the per-user limit: held or bought. */
+  boolean takesUnits() {
+    return status == OrderStatus.RESERVED || status == OrderStatus.CONFIRMED;
+  }
+
+  /**
+   * Only its buyer may see or change an order, and an admin where the command allows one: the refusal,
+   * or null when {@code userId} may.
+   */
+  SaleReply.Rejected refusalFor(String userId, boolean byAdmin) {
+    return byAdmin || this.userId.equals(userId) ? null
+        : new SaleReply.Rejected(com.flashsale.ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+  }
+
+  /** The units a buyer's orders count against the per-user limit. */
+  static int unitsTaken(Iterable<Order> ordersOfBuyer) {
+    int units = 0;
+    for (Order order : ordersOfBuyer) {
+      units += order.takesUnits() ? order.quantity() : 0;
+    }
+    return units;
+  }
+
+  /** The buyer's open hold (a buyer has at most one at a time), or null. */
+  static Order openHold(Iterable<Order> ordersOfBuyer) {
+    for (Order order : ordersOfBuyer) {
+      if (order.isOpenHold()) {
+        return order;
+      }
+    }
+    return null;
+  }
+
   /** Whether {@code attempt} is this order's payment attempt in doubt. */
   boolean awaits(String attempt) {
     return paymentAttempt != null && paymentAttempt.equals(attempt);

@@ -152,7 +152,7 @@ final class OrderRound {
                 "This Idempotency-Key was used for a purchase of " + requested + " unit(s)");
       }
     }
-    Order hold = openHoldOf(cmd.userId());
+    Order hold = Order.openHold(ordersOf(cmd.userId()));
     if (hold != null && key != null) {
       events.add(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), key, cmd.quantity(), now));
       newKeys.put(indexKey(cmd.userId(), key), hold.orderNo());
@@ -162,18 +162,18 @@ final class OrderRound {
     if (hold != null) {
       return existing(hold);
     }
-    Rejected closed = closedForPurchase();
+    Rejected closed = state.statusAt(now).closedForPurchase(state.startsAt(), state.endsAt());
     if (closed != null) {
       return Decision.answer(closed);
     }
     if (cmd.quantity() < 1 || cmd.quantity() > state.perUserLimit()) {
       return reject(ErrorCode.VALIDATION, "quantity must be between 1 and " + state.perUserLimit());
     }
-    if (unitsTakenBy(cmd.userId()) + cmd.quantity() > state.perUserLimit()) {
+    if (Order.unitsTaken(ordersOf(cmd.userId())) + cmd.quantity() > state.perUserLimit()) {
       return reject(ErrorCode.LIMIT_REACHED, "At most " + state.perUserLimit() + " unit(s) per buyer");
     }
     if (state.available() - unitsTaken + unitsReleased < cmd.quantity()) {
-      return reject(ErrorCode.SOLD_OUT, "No unit available right now");
+      return Decision.answer(SaleStatus.NO_UNIT_LEFT);
     }
     long orderNo = nextOrderNo++;
     var reserved = new UnitsReserved(orderNo, cmd.userId(), cmd.quantity(), key, now, expiresAt());
@@ -198,8 +198,9 @@ final class OrderRound {
     if (order == null) {
       return reject(ErrorCode.NOT_FOUND, "No such order");
     }
-    if (!order.userId().equals(cmd.userId())) {
-      return reject(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    Rejected notTheirs = order.refusalFor(cmd.userId(), false);
+    if (notTheirs != null) {
+      return Decision.answer(notTheirs);
     }
     return switch (order.status()) {
       case CONFIRMED -> existing(order);
@@ -294,8 +295,9 @@ final class OrderRound {
     if (order == null) {
       return reject(ErrorCode.NOT_FOUND, "No such order");
     }
-    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
-      return reject(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    Rejected notTheirs = order.refusalFor(cmd.userId(), cmd.byAdmin());
+    if (notTheirs != null) {
+      return Decision.answer(notTheirs);
     }
     return switch (order.status()) {
       case CONFIRMED -> reject(ErrorCode.ALREADY_CONFIRMED, "A paid order cannot be cancelled");
@@ -360,39 +362,11 @@ final class OrderRound {
     return orders;
   }
 
-  private Order openHoldOf(String userId) {
-    for (Order order : ordersOf(userId)) {
-      if (order.isOpenHold()) {
-        return order;
-      }
-    }
-    return null;
-  }
-
-  private int unitsTakenBy(String userId) {
-    int units = 0;
-    for (Order order : ordersOf(userId)) {
-      if (order.status() == OrderStatus.RESERVED || order.status() == OrderStatus.CONFIRMED) {
-        units += order.quantity();
-      }
-    }
-    return units;
-  }
-
-  private Rejected closedForPurchase() {
-    return switch (state.statusAt(now)) {
-      case CANCELLED -> new Rejected(ErrorCode.SALE_CANCELLED, "The sale was cancelled");
-      case ENDED -> new Rejected(ErrorCode.SALE_ENDED, "The sale ended at " + state.endsAt());
-      case UPCOMING -> new Rejected(ErrorCode.NOT_STARTED, "The sale starts at " + state.startsAt());
-      case LIVE, SOLD_OUT -> null;
-    };
-  }
-
   private static Decision reject(ErrorCode code, String detail) {
     return Decision.answer(new Rejected(code, detail));
   }
 
   private static String indexKey(String userId, String key) {
-    return userId + '\n' + key;
+    return SaleState.idempotencyIndexKey(userId, key);
   }
 }

@@ -145,7 +145,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
     builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
         .onCommand(WithReply.class, (state, cmd) -> decisions.releaseDueHoldsFirst(state, cmd, now(), self::tell));
-    builder.forAnyState()
+    builder.forState(SaleState::isCreated)
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.createAgain(state, cmd, now()))
         .onCommand(SaleCommand.OrderCommand.class, (state, cmd) -> decisions.decide(state, cmd, now()))
         .onCommand(SaleCommand.OrderBatch.class, (state, cmd) -> decisions.decideBatch(state, cmd, now()))

@@ -127,10 +127,8 @@ final class SaleDecisions {
     if (order == null) {
       return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
     }
-    if (!cmd.byAdmin() && !order.userId().equals(cmd.userId())) {
-      return reject(cmd, ErrorCode.FORBIDDEN, "This order belongs to another buyer");
-    }
-    return effect.reply(cmd.replyTo(), new OrderDetails(state.view(order), false));
+    Rejected notTheirs = order.refusalFor(cmd.userId(), cmd.byAdmin());
+    return effect.reply(cmd.replyTo(), notTheirs != null ? notTheirs : new OrderDetails(state.view(order), false));
   }
 
   ReplyEffect<SaleEvent, SaleState> getOrdersOf(SaleState state, GetOrdersOf cmd) {

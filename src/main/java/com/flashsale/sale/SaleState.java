@@ -186,7 +186,8 @@ final class SaleState {
     released += order.quantity();
   }
 
-  private static String idempotencyIndexKey(String userId, String key) {
+  /** How a buyer's Idempotency-Key is indexed (also in snapshots). */
+  static String idempotencyIndexKey(String userId, String key) {
     return userId + '\n' + key;
   }
 
@@ -260,31 +261,9 @@ final class SaleState {
     return changesByKey.get(key);
   }
 
-  Order openHoldOf(String userId) {
-    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
-      Order order = orders.get(no);
-      if (order.isOpenHold()) {
-        return order;
-      }
-    }
-    return null;
-  }
-
   /** The numbers of the buyer's orders, oldest first. */
   List<Long> orderNosOf(String userId) {
     return ordersByUser.getOrDefault(userId, List.of());
-  }
-
-  /** Units the buyer holds or has bought: what the per-user limit counts. */
-  int unitsTakenBy(String userId) {
-    int units = 0;
-    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
-      Order order = orders.get(no);
-      if (order.status() == OrderStatus.RESERVED || order.status() == OrderStatus.CONFIRMED) {
-        units += order.quantity();
-      }
-    }
-    return units;
   }
 
   List<Order> ordersOf(String userId) {

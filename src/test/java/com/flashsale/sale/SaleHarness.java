@@ -262,8 +262,8 @@ final class SaleHarness {
     print.put("nextOrderNo", state.nextOrderNo());
     for (String user : new TreeSet<>(orders.stream().map(Order::userId).toList())) {
       print.put("ordersOf " + user, state.ordersOf(user));
-      print.put("unitsTakenBy " + user, state.unitsTakenBy(user));
-      print.put("openHoldOf " + user, state.openHoldOf(user));
+      print.put("unitsTakenBy " + user, Order.unitsTaken(state.ordersOf(user)));
+      print.put("openHoldOf " + user, Order.openHold(state.ordersOf(user)));
     }
     for (Order order : orders) {
       if (order.idempotencyKey() != null) {
