@@ -82,6 +82,28 @@ public final class SaleQueries implements SaleCatalog {
     });
   }
 
+  @Override
+  public CompletionStage<List<Scheduled>> toSchedule(Instant endedSince) {
+    return db.run(c -> {
+      // A payment in doubt may outlive its hold; orders_payment_pending_idx keeps the look-up cheap.
+      String paymentPending = "EXISTS (SELECT 1 FROM orders o WHERE o.sale_id = s.id AND o.payment_status = 'PENDING')";
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT s.id, s.starts_at, s.ends_at, s.cancelled, s.reserved > 0 OR " + paymentPending + " AS open_work "
+              + "FROM sales s WHERE (NOT s.cancelled AND s.ends_at > ?) OR s.reserved > 0 OR " + paymentPending
+              + " ORDER BY s.starts_at LIMIT " + MAX_ACTIVE)) {
+        st.setTimestamp(1, Timestamp.from(endedSince));
+        List<Scheduled> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Scheduled(rs.getObject("id").toString(), rs.getTimestamp("starts_at").toInstant(),
+                rs.getTimestamp("ends_at").toInstant(), rs.getBoolean("cancelled"), rs.getBoolean("open_work")));
+          }
+        }
+        return rows;
+      }
+    });
+  }
+
   private static SaleView view(ResultSet rs, Instant now) throws SQLException {
     Instant startsAt = rs.getTimestamp("starts_at").toInstant();
     Instant endsAt = rs.getTimestamp("ends_at").toInstant();

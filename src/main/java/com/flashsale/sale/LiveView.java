@@ -35,7 +35,8 @@ import java.util.function.BiConsumer;
  * <p>A new subscription needs a moment to reach the publishers (the receptionist gossips it), and a
  * change published before then never arrives. So a sale is served only once an update came through the
  * subscription; until then routes ask the entity, and the view keeps waking it
- * ({@link SaleCommand.WakeUp}) so that it publishes its current state.
+ * ({@link SaleCommand.WakeUp}) so that it publishes its current state. (Keeping entities running is the
+ * {@link SaleScheduler}'s job, not the view's.)
  */
 public final class LiveView extends AbstractBehavior<LiveView.Command> {
 

@@ -1,6 +1,7 @@
 package com.flashsale.sale;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
 import akka.actor.typed.Behavior;
@@ -24,23 +25,21 @@ import akka.persistence.typed.SnapshotAdapter;
 import com.flashsale.ErrorCode;
 import com.flashsale.payment.PaymentGateway;
 import com.flashsale.sale.SaleCommand.ExpireHolds;
-import com.flashsale.sale.SaleCommand.ExpiryTick;
 import com.flashsale.sale.SaleCommand.WithReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
  * The Sale entity: one per flash-sale event, cluster-sharded, event-sourced. It alone owns the sale's
  * stock and its orders; every purchase, payment, release and admin change is a command in its mailbox,
  * decided from its own state, persisted, then answered. Routes on any node reach it through
- * {@link SaleClient}; it reaches itself through sharding to expire holds and settle payments in doubt
- * (which also keeps it from being passivated while either is open), and calls the payment gateway for that
- * ({@link PaymentSettlement}). Its {@link SaleInbox} answers what it cannot take; a failed journal write
+ * {@link SaleClient}. Its own timer expires holds and settles payments in doubt, calling the payment
+ * gateway for that ({@link PaymentSettlement}); the {@link SaleScheduler} keeps it running meanwhile. Its {@link SaleInbox} answers what it cannot take; a failed journal write
  * restarts it from the journal, with a state object of its own ({@link SaleState#blank}).
  */
 public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleCommand, SaleEvent, SaleState> {
@@ -51,15 +50,12 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sale-" + i).toList();
 
   private static final String EXPIRY_TIMER = "expiry";
-  /** How soon a tick asks again when its own request has not released the due holds yet. */
-  private static final Duration TICK_AGAIN = Duration.ofSeconds(1);
 
   private final String saleId;
   private final String tag;
   private final Clock clock;
   private final SaleSettings settings;
   private final TimerScheduler<SaleCommand> timers;
-  private final Consumer<SaleCommand> selfViaSharding;
   private final ActorRef<SaleCommand> self;
   private final ActorContext<SaleCommand> context;
   private final ActorRef<Topic.Command<SaleUpdate>> topic;
@@ -68,35 +64,32 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final PaymentSettlement settlement;
   private final SaleMonitor monitor;
 
-  public static void init(akka.actor.typed.ActorSystem<?> system, Clock clock, SaleSettings settings,
+  public static void init(ActorSystem<?> system, Clock clock, SaleSettings settings,
       PaymentGateway gateway, SaleMonitor monitor) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(ENTITY_KEY, ctx -> {
       String id = ctx.getEntityId();
-      return create(id, clock, settings, gateway, monitor, cmd -> sharding.entityRefFor(ENTITY_KEY, id).tell(cmd));
+      return create(id, clock, settings, gateway, monitor);
     }));
   }
 
   /** Sends a command to a sale entity through sharding, for actors that need no answer. */
-  public static java.util.function.BiConsumer<String, SaleCommand> sender(akka.actor.typed.ActorSystem<?> system) {
+  public static BiConsumer<String, SaleCommand> sender(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
     return (saleId, command) -> sharding.entityRefFor(ENTITY_KEY, saleId).tell(command);
   }
 
   /**
    * @param gateway called to settle payment attempts in doubt ({@link PaymentSettlement})
-   * @param selfViaSharding where the entity sends itself {@link ExpireHolds}; null sends it directly
-   *     (tests without sharding).
    */
   public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings, PaymentGateway gateway,
-      SaleMonitor monitor, Consumer<SaleCommand> selfViaSharding) {
+      SaleMonitor monitor) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       SaleInbox inbox = new SaleInbox(settings.maxWaitingRequests(),
           ctx.getSystem().settings().config().getInt("akka.persistence.typed.stash-capacity"));
       PaymentSettlement settlement = new PaymentSettlement(gateway, settings.settleAfter(), settings.gatewayTimeout(),
           ctx, monitor);
-      Sale sale = new Sale(saleId, clock, settings, timers, selfViaSharding != null ? selfViaSharding : ctx.getSelf()::tell,
-          ctx, inbox, settlement, monitor);
+      Sale sale = new Sale(saleId, clock, settings, timers, ctx, inbox, settlement, monitor);
       return Behaviors.intercept(() -> inbox, sale);
     }));
   }
@@ -106,7 +99,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
-      Consumer<SaleCommand> selfViaSharding, ActorContext<SaleCommand> context, SaleInbox inbox,
+      ActorContext<SaleCommand> context, SaleInbox inbox,
       PaymentSettlement settlement, SaleMonitor monitor) {
     // A failed journal write or recovery restarts the entity (after a back-off) from the journal. Its
     // children (the pub-sub topic) are kept: this object, which holds them, lives on.
@@ -121,7 +114,6 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     this.clock = clock;
     this.settings = settings;
     this.timers = timers;
-    this.selfViaSharding = selfViaSharding;
     this.context = context;
     this.self = context.getSelf();
     this.topic = context.spawn(Topic.create(SaleUpdate.class, SaleUpdate.topicName(saleId)), "updates");
@@ -138,7 +130,6 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     CommandHandlerWithReplyBuilder<SaleCommand, SaleEvent, SaleState> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(state -> !state.isCreated())
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.create(state, cmd, now()))
-        .onCommand(ExpiryTick.class, (state, cmd) -> Effect().noReply())
         .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.OrderBatch.class, (state, cmd) -> decisions.rejectBatch(cmd, ErrorCode.NOT_FOUND, "No such sale"))
@@ -155,13 +146,6 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.CancelSale.class, (state, cmd) -> decisions.cancelSale(state, cmd, now()))
         .onCommand(SaleCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new SaleReply.SaleDetails(state.view(now()))))
-        .onCommand(ExpiryTick.class, (state, cmd) -> {
-          // Sent through sharding, so that it counts as activity (no passivation while holds are open). It may
-          // be lost on the way; the timer is armed again here, so the next tick asks again.
-          selfViaSharding.accept(new ExpireHolds(now()));
-          armExpiry(state, TICK_AGAIN);
-          return Effect().noReply();
-        })
         .onCommand(ExpireHolds.class, (state, cmd) -> {
           settlement.settleDue(state, now());
           return decisions.expireHolds(state, now());
@@ -212,7 +196,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
    * payment attempts in doubt that are due.
    */
   private void afterChange(SaleState state) {
-    armExpiry(state, Duration.ZERO);
+    armExpiry(state);
     publish(state);
     settlement.settleDue(state, now());
     monitor.paymentsInDoubt(saleId, state.paymentsInDoubt().size());
@@ -227,23 +211,22 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
 
   /**
    * Arms the single expiry timer for the earliest due hold or payment attempt to settle, at most
-   * {@code keepAlive} ahead: while either is open the entity keeps waking itself through sharding, so it
-   * is never passivated with work left. Called after recovery, after every change, and on every tick (at
-   * least {@code minimum} ahead then, as the tick's own request is still on its way).
+   * {@code expiryCheck} ahead (the deadline is read from the node's clock, the timer runs in real time).
+   * Called after recovery and after every change, the timer's own included.
    */
-  private void armExpiry(SaleState state, Duration minimum) {
+  private void armExpiry(SaleState state) {
     Instant next = earliest(state.nextReleaseDeadline(settings.paymentGrace()), settlement.nextDue(state));
     if (next == null) {
       timers.cancel(EXPIRY_TIMER);
       return;
     }
     Duration delay = Duration.between(now(), next);
-    if (delay.compareTo(minimum) < 0) {
-      delay = minimum;
-    } else if (delay.compareTo(settings.keepAlive()) > 0) {
-      delay = settings.keepAlive();
+    if (delay.isNegative()) {
+      delay = Duration.ZERO;
+    } else if (delay.compareTo(settings.expiryCheck()) > 0) {
+      delay = settings.expiryCheck();
     }
-    timers.startSingleTimer(EXPIRY_TIMER, new ExpiryTick(now()), delay);
+    timers.startSingleTimer(EXPIRY_TIMER, new ExpireHolds(now()), delay);
   }
 
   private static Instant earliest(Instant a, Instant b) {

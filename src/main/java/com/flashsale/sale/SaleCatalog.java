@@ -30,7 +30,13 @@ public interface SaleCatalog {
     }
   }
 
-  /** Bounds {@link #active}: the sales one node follows and the scheduler wakes. */
+  /**
+   * A sale as the scheduler sees it: when it starts and ends, and whether its entity has work left (open holds,
+   * or a payment attempt whose outcome is not recorded).
+   */
+  record Scheduled(String saleId, Instant startsAt, Instant endsAt, boolean cancelled, boolean hasOpenWork) {}
+
+  /** Bounds {@link #active} and {@link #toSchedule}: the sales one node follows and the scheduler wakes. */
   int MAX_ACTIVE = 10_000;
 
   /**
@@ -46,4 +52,7 @@ public interface SaleCatalog {
    * first), its status as of {@code now}, stamped with the sequence number of the last event the row shows.
    */
   CompletionStage<List<SaleUpdate>> active(Instant endedSince, Instant now);
+
+  /** Every sale not cancelled that ends after {@code endedSince}, and every sale with work left (at most {@link #MAX_ACTIVE}). */
+  CompletionStage<List<Scheduled>> toSchedule(Instant endedSince);
 }

@@ -89,16 +89,13 @@ public sealed interface SaleCommand extends CborSerializable {
   record Get(ActorRef<SaleReply> replyTo) implements WithReply {}
 
   /**
-   * Wake up and publish the current state: sent by the sale scheduler at the sale's start and end,
-   * when its status changes with time alone.
+   * Start (if need be) and publish the current state: sent by the sale scheduler, at the sale's start and
+   * end and to keep it running ({@link SaleScheduler}), and by a live view that waits for its first update.
    */
   record WakeUp(Instant at) implements SaleCommand {}
 
-  /** Release the holds whose time ran out; sent by the entity to itself through sharding. */
+  /** Release the holds whose time ran out and settle the payments due: the entity's own timer. */
   record ExpireHolds(Instant requestedAt) implements SaleCommand {}
-
-  /** The entity's own timer; never leaves the node. */
-  record ExpiryTick(Instant armedAt) implements SaleCommand {}
 
   /**
    * The result of a gateway call the entity made to settle a payment attempt in doubt ({@link PaymentSettlement}):

@@ -25,16 +25,17 @@ import java.util.function.BiConsumer;
 
 /**
  * The sale scheduler: one per cluster (a cluster singleton, restarted on the oldest remaining node when
- * its node leaves or dies). It owns no data, only timers: every {@code poll-interval} it re-reads the
- * sales from the read model ({@link SaleCatalog#active}: sales not cancelled and not long ended, or still
- * holding units), so a new instance simply starts over from there. It talks to the sale entities through
- * sharding, sending {@link SaleCommand.WakeUp}:
+ * its node leaves or dies), and the one thing that keeps sale entities running. It owns no data, only
+ * timers: every {@code poll-interval} it re-reads the sales from the read model
+ * ({@link SaleCatalog#toSchedule}), so a new instance simply starts over from there. It talks to the sale
+ * entities through sharding, sending {@link SaleCommand.WakeUp}:
  * <ul>
  *   <li>at each sale's start and end, when its status changes with time alone, so the entity publishes
  *       LIVE or ENDED to every node's live view without waiting for a buyer;</li>
- *   <li>every {@code keep-running-interval} to live sales and sales with open holds, so their entities
- *       run (and expire holds) even with no traffic and after their node went away — sharding starts an
- *       entity only when a message arrives.</li>
+ *   <li>every {@code keep-running-interval} to each sale with a start or end ahead, open holds or a payment
+ *       attempt in doubt, so that its entity runs (its own timer expires holds and settles payments) with no
+ *       traffic, is never passivated with work left, and starts again on another node when its own is gone:
+ *       sharding starts an entity only when a message comes.</li>
  * </ul>
  * Nobody sends it messages: it drives itself with its timers. Time comes from the node's {@link Clock};
  * timers run in real time, so every delay is computed from that clock and checked again when it fires.
@@ -58,24 +59,12 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
 
   private enum KeepRunning implements Command { INSTANCE }
 
-  private record Polled(List<ScheduledSale> sales) implements Command {}
+  private record Polled(List<SaleCatalog.Scheduled> sales) implements Command {}
 
   private record PollFailed(Throwable cause) implements Command {}
 
   /** Wake one sale at one instant; also the key of its timer, so each (sale, instant) has one timer. */
   private record Wake(String saleId, Instant at) implements Command {}
-
-  /** A sale as far as scheduling cares. */
-  private record ScheduledSale(String id, Instant startsAt, Instant endsAt, int reserved) {
-
-    static ScheduledSale of(SaleView sale) {
-      return new ScheduledSale(sale.id(), sale.startsAt(), sale.endsAt(), sale.reserved());
-    }
-
-    boolean isLiveAt(Instant now) {
-      return !now.isBefore(startsAt) && now.isBefore(endsAt);
-    }
-  }
 
   /**
    * Timers further ahead are armed by a later poll: this keeps the set of timers small, and keeps the
@@ -91,7 +80,7 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
   private final TimerScheduler<Command> timers;
   private final BiConsumer<String, SaleCommand> toSale;
   /** The sales of the last poll, by id. */
-  private Map<String, ScheduledSale> sales = Map.of();
+  private Map<String, SaleCatalog.Scheduled> sales = Map.of();
   /** Per sale, the wakes armed or already sent for its current start and end (not armed twice). */
   private final Map<String, Set<Wake>> wakes = new HashMap<>();
   private boolean firstPoll = true;
@@ -137,22 +126,19 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
   /** One poll at a time: the next one is armed when this one answers, however long the query took. */
   private Behavior<Command> poll() {
     Instant now = clock.instant();
-    getContext().pipeToSelf(catalog.active(now.minus(settings.catchUp()), now),
-        (rows, failure) -> failure == null
-            ? new Polled(rows.stream()
-                .filter(row -> row.sale().status() != SaleStatus.CANCELLED)
-                .map(row -> ScheduledSale.of(row.sale()))
-                .toList())
-            : new PollFailed(failure));
+    getContext().pipeToSelf(catalog.toSchedule(now.minus(settings.catchUp())),
+        (rows, failure) -> failure == null ? new Polled(rows) : new PollFailed(failure));
     return this;
   }
 
   private Behavior<Command> onPolled(Polled polled) {
     Instant now = clock.instant();
-    Map<String, ScheduledSale> seen = new HashMap<>();
-    for (ScheduledSale sale : polled.sales()) {
-      seen.put(sale.id(), sale);
-      schedule(sale, now);
+    Map<String, SaleCatalog.Scheduled> seen = new HashMap<>();
+    for (SaleCatalog.Scheduled sale : polled.sales()) {
+      seen.put(sale.saleId(), sale);
+      if (!sale.cancelled()) {
+        schedule(sale, now);
+      }
     }
     for (Iterator<Map.Entry<String, Set<Wake>>> it = wakes.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Set<Wake>> entry = it.next();
@@ -183,8 +169,8 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
    * cancels the wake of the old instant. One missed by at most {@code catch-up} (this scheduler was
    * moving between nodes) is sent at once.
    */
-  private void schedule(ScheduledSale sale, Instant now) {
-    Set<Wake> armed = wakes.computeIfAbsent(sale.id(), id -> new HashSet<>());
+  private void schedule(SaleCatalog.Scheduled sale, Instant now) {
+    Set<Wake> armed = wakes.computeIfAbsent(sale.saleId(), id -> new HashSet<>());
     armed.removeIf(wake -> {
       boolean moved = !wake.at().equals(sale.startsAt()) && !wake.at().equals(sale.endsAt());
       if (moved) {
@@ -193,7 +179,7 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
       return moved;
     });
     for (Instant at : List.of(sale.startsAt(), sale.endsAt())) {
-      Wake wake = new Wake(sale.id(), at);
+      Wake wake = new Wake(sale.saleId(), at);
       boolean due = at.isAfter(now.minus(settings.catchUp())) && at.isBefore(now.plus(ARM_AHEAD));
       if (due && armed.add(wake)) {
         timers.startSingleTimer(wake, wake, delayUntil(at, now));
@@ -212,12 +198,16 @@ public final class SaleScheduler extends AbstractBehavior<SaleScheduler.Command>
     return this;
   }
 
-  /** Wakes live sales and sales with open holds, so their entities run and expire holds unattended. */
+  /**
+   * Wakes every sale with a start or end ahead or work left, so that its entity runs with no traffic: it
+   * expires holds and settles payments, is never passivated with work left, and starts on another node
+   * when its own is gone (sharding starts an entity only when a message comes).
+   */
   private Behavior<Command> keepRunning() {
     Instant now = clock.instant();
-    for (ScheduledSale sale : sales.values()) {
-      if (sale.reserved() > 0 || sale.isLiveAt(now)) {
-        wakeUp(sale.id(), now);
+    for (SaleCatalog.Scheduled sale : sales.values()) {
+      if (sale.hasOpenWork() || (!sale.cancelled() && now.isBefore(sale.endsAt()))) {
+        wakeUp(sale.saleId(), now);
       }
     }
     return this;

@@ -442,7 +442,7 @@ class OrderRoutesTest {
    */
   private static synchronized FlashSaleFixture slowSweep() {
     if (slowSweep == null) {
-      slowSweep = FlashSaleFixture.start("slow-sweep", Map.of("flashsale.sale.keep-alive", "1h"));
+      slowSweep = FlashSaleFixture.start("slow-sweep", Map.of("flashsale.sale.expiry-check", "1h"));
     }
     return slowSweep;
   }

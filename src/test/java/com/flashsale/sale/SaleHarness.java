@@ -31,8 +31,8 @@ final class SaleHarness {
   static final Instant CLOSES = OPENS.plus(Duration.ofHours(1));
   static final BigDecimal PRICE = new BigDecimal("999.99");
   static final Duration PAYMENT_GRACE = Duration.ofSeconds(30);
-  /** Long enough that no keep-alive tick fires during a test: only the test moves time. */
-  static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+  /** Long enough that no expiry check fires during a test: only the test moves time. */
+  static final Duration EXPIRY_CHECK = Duration.ofSeconds(60);
   static final int MAX_WAITING_REQUESTS = 200;
   /**
    * A payment attempt in doubt is settled this long after it began: beyond any time the specifications move
@@ -58,7 +58,7 @@ final class SaleHarness {
   SaleHarness(ActorSystem<?> system, Clock clock, SaleSettings settings) {
     this.clock = clock;
     this.kit = EventSourcedBehaviorTestKit.create(system,
-        Sale.create(saleId, clock, settings, gateway, SaleMonitor.NONE, null), SERIALIZATION);
+        Sale.create(saleId, clock, settings, gateway, SaleMonitor.NONE), SERIALIZATION);
   }
 
   /** The test settings, snapshotting every {@code snapshotEvery} events. */
@@ -67,7 +67,7 @@ final class SaleHarness {
   }
 
   static SaleSettings settings(int snapshotEvery, Duration settleAfter) {
-    return new SaleSettings(snapshotEvery, PAYMENT_GRACE, KEEP_ALIVE, MAX_WAITING_REQUESTS, settleAfter,
+    return new SaleSettings(snapshotEvery, PAYMENT_GRACE, EXPIRY_CHECK, MAX_WAITING_REQUESTS, settleAfter,
         GATEWAY_TIMEOUT);
   }
 

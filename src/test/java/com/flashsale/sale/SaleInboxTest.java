@@ -45,8 +45,7 @@ class SaleInboxTest {
   private final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   private final String saleId = UUID.randomUUID().toString();
   private final ActorRef<SaleCommand> sale = testKit.spawn(
-      Sale.create(saleId, new TestClock(SaleHarness.OPENS), SaleHarness.SETTINGS, new ScriptedGateway(), SaleMonitor.NONE,
-          null));
+      Sale.create(saleId, new TestClock(SaleHarness.OPENS), SaleHarness.SETTINGS, new ScriptedGateway(), SaleMonitor.NONE));
   private final TestProbe<SaleReply> replies = testKit.createTestProbe(SaleReply.class);
 
   @AfterEach

@@ -1,6 +1,6 @@
 package com.flashsale.sale;
 
-import static com.flashsale.sale.SaleHarness.KEEP_ALIVE;
+import static com.flashsale.sale.SaleHarness.EXPIRY_CHECK;
 import static com.flashsale.sale.SaleHarness.MAX_WAITING_REQUESTS;
 import static com.flashsale.sale.SaleHarness.OPENS;
 import static com.flashsale.sale.SaleHarness.PAYMENT_GRACE;

@@ -98,6 +98,7 @@ class SaleSchedulerTimersTest {
   void wakesASaleAtItsStartNotBefore() {
     String id = sale(T0.plusSeconds(10), T0.plusSeconds(3_600), 0, false);
     startScheduler(1);
+    assertThat(expectWake().saleId()).as("kept running while upcoming").isEqualTo(id);
 
     pass(Duration.ofMillis(9_900));
     entities.expectNoMessage(Duration.ofMillis(100));
@@ -122,18 +123,23 @@ class SaleSchedulerTimersTest {
   }
 
   @Test
-  void keepsLiveSalesAndSalesWithOpenHoldsRunningButNoOther() {
+  void keepsRunningEverySaleWithAStartOrEndAheadOrWorkLeftAndNoOther() {
     String live = sale(T0.minusSeconds(600), T0.plusSeconds(3_600), 0, false);
+    String upcoming = sale(T0.plusSeconds(3_600), T0.plusSeconds(7_200), 0, false);
     String endedWithHolds = sale(T0.minusSeconds(7_200), T0.minusSeconds(3_600), 1, false);
-    sale(T0.plusSeconds(3_600), T0.plusSeconds(7_200), 0, false); // upcoming, no holds
-    sale(T0.minusSeconds(7_200), T0.minusSeconds(3_600), 0, false); // long ended, no holds
-    sale(T0.minusSeconds(600), T0.plusSeconds(3_600), 0, true); // cancelled
+    String endedPaying = sale(T0.minusSeconds(7_200), T0.minusSeconds(3_600), 0, false);
+    catalog.paymentPending(endedPaying);
+    String cancelledPaying = sale(T0.minusSeconds(600), T0.plusSeconds(3_600), 0, true);
+    catalog.paymentPending(cancelledPaying);
+    sale(T0.minusSeconds(7_200), T0.minusSeconds(3_600), 0, false); // long ended, nothing left
+    sale(T0.minusSeconds(600), T0.plusSeconds(3_600), 0, true); // cancelled, nothing left
     startScheduler(1);
-    assertThat(expectWakes(2)).containsExactlyInAnyOrder(live, endedWithHolds);
+    Set<String> kept = Set.of(live, upcoming, endedWithHolds, endedPaying, cancelledPaying);
+    assertThat(expectWakes(kept.size())).as("a new scheduler wakes them at once").isEqualTo(kept);
     entities.expectNoMessage(Duration.ofMillis(100));
 
     pass(KEEP_RUNNING);
-    assertThat(expectWakes(2)).containsExactlyInAnyOrder(live, endedWithHolds);
+    assertThat(expectWakes(kept.size())).isEqualTo(kept);
     entities.expectNoMessage(Duration.ofMillis(100));
   }
 
@@ -169,6 +175,7 @@ class SaleSchedulerTimersTest {
   void followsAStartTheReadModelShowsMoved() {
     String id = sale(T0.plusSeconds(10), T0.plusSeconds(3_600), 0, false);
     startScheduler(1);
+    assertThat(expectWake().saleId()).as("kept running while upcoming").isEqualTo(id);
     sale(id, T0.plusSeconds(20));
     pass(POLL);
     awaitReads(2);

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestInfo;
  * What every specification of the {@link Sale} entity shares: one actor system per test class (the
  * test kit's in-memory journal and snapshot store, with the application's serialization.conf), and a
  * fresh sale per test with a {@link TestClock} starting at the sale's opening. Only the test moves time
- * (the entity's own timers are armed at least {@link SaleHarness#KEEP_ALIVE} ahead, or at the hold's
- * real deadline, so they never race with the {@code ExpireHolds} the tests send).
+ * (the entity's own timer waits in real time for {@link SaleHarness#EXPIRY_CHECK} or a hold's real
+ * deadline, far longer than a test takes, so it never races with the {@code ExpireHolds} the tests send).
  */
 abstract class SaleSpec {
 

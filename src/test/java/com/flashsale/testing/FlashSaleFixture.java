@@ -28,7 +28,7 @@ public final class FlashSaleFixture implements AutoCloseable {
 
   private FlashSaleFixture(String purpose, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>();
-    settings.put("flashsale.sale.keep-alive", "200ms");
+    settings.put("flashsale.sale.expiry-check", "200ms");
     settings.putAll(extra);
     this.dbUrl = TestDatabase.fresh(purpose);
     this.node = TestNodes.single(dbUrl, clock, settings);
