@@ -34,8 +34,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * docker-compose.yml, the Dockerfile, .dockerignore and nginx/nginx.conf, checked against each other and
  * against the operator's contract: the configuration table of docs/operations.md, the variables the HOCON
- * files and the code read, and the default ports. No Docker engine runs on these machines, so this only reads the
- * files: whether the images build, the containers start and the nodes form a cluster is not tested here.
+ * files and the code read, and the default ports. No Docker engine runs on these machines, so this only reads
+ * the files: whether the images build, the containers start and the nodes form a cluster is not tested here.
  * The YAML is read with SnakeYAML, which (like compose) resolves the anchors and merge keys the nodes share.
  */
 class DockerComposeTest {
@@ -94,7 +94,9 @@ class DockerComposeTest {
     Set<String> documented = documentedConfigurationNames();
     Set<String> undocumented = new TreeSet<>(variablesTheNodeReads());
     undocumented.removeIf(variable -> documented.stream().anyMatch(entry -> documents(entry, variable)));
-    assertThat(undocumented).as("variables a .conf file or getenv call reads, missing from the configuration table of " + OPERATIONS_DOC).isEmpty();
+    assertThat(undocumented)
+        .as("variables a .conf file or getenv call reads, missing from the configuration table of " + OPERATIONS_DOC)
+        .isEmpty();
   }
 
   @Test
@@ -111,7 +113,8 @@ class DockerComposeTest {
         assertThat(read).as(service + " sets " + variable + ", which no .conf file or getenv call reads")
             .contains(variable);
         assertThat(documented.stream().anyMatch(entry -> documents(entry, variable)))
-            .as(service + " sets " + variable + ", which the configuration table of " + OPERATIONS_DOC + " does not list")
+            .as(service + " sets " + variable + ", which the configuration table of " + OPERATIONS_DOC
+                + " does not list")
             .isTrue();
       }
     }
@@ -142,8 +145,8 @@ class DockerComposeTest {
 
   @Test
   void nodePortsAreTheOperatorContractsDefaults() {
-    // The operator's contract (the configuration table of docs/operations.md) names these defaults; the node's own
-    // configuration (its HOCON files, without any environment) must have them too.
+    // The operator's contract (the configuration table of docs/operations.md) names these defaults; the
+    // node's own configuration (its HOCON files, without any environment) must have them too.
     Map<String, String> contract = Map.of(
         "FLASHSALE_HTTP_PORT", "8080", "FLASHSALE_CLUSTER_PORT", "25520", "FLASHSALE_MANAGEMENT_PORT", "8558");
     Config node = ConfigFactory.parseResourcesAnySyntax("application").resolve(ConfigResolveOptions.noSystem());
@@ -654,8 +657,7 @@ class DockerComposeTest {
   private static String read(String relative) {
     Path file = ROOT.resolve(relative);
     if (!Files.isRegularFile(file)) {
-      fail(relative + " is missing at the repository root"
-          + (relative.startsWith("nginx/") ? " (nginx/nginx.conf is written on main: merge main into this branch)" : ""));
+      fail(relative + " is missing at the repository root");
     }
     return read(file);
   }
