@@ -1,4 +1,4 @@
-// The one way the front end talks to the server: the public HTTP API of API.md, JSON in and out. Every
+// The one way the front end talks to the server: the public HTTP API of docs/api.md, JSON in and out. Every
 // error becomes an ApiProblem carrying the problem+json title/detail/code (never a bare status), and
 // 429/503 answers are retried only after their Retry-After, with a visible notice, a few times at most.
 

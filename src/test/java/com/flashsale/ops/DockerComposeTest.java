@@ -33,9 +33,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * docker-compose.yml, the Dockerfile, .dockerignore and nginx/nginx.conf, checked against each other and
- * against the operator's contract: the README's configuration table, the variables the HOCON files and
- * the code read, and API.md's defaults. No Docker engine runs on these machines, so this only reads the
- * files: whether the images build, the containers start and the nodes form a cluster is not tested here.
+ * against the operator's contract: the configuration table of docs/operations.md, the variables the HOCON
+ * files and the code read, and the default ports. No Docker engine runs on these machines, so this only reads
+ * the files: whether the images build, the containers start and the nodes form a cluster is not tested here.
  * The YAML is read with SnakeYAML, which (like compose) resolves the anchors and merge keys the nodes share.
  */
 class DockerComposeTest {
@@ -46,6 +46,9 @@ class DockerComposeTest {
   /** nginx.conf's upstreams: API requests, and SSE streams (which must not use up the requests' max_conns). */
   private static final List<String> UPSTREAMS = List.of("flashsale_nodes", "flashsale_streams");
   private static final String RUNTIME_JAR = "/app/flashsale.jar";
+  /** Where the operator's contract lists every setting a node reads. */
+  private static final String OPERATIONS_DOC = "docs/operations.md";
+  private static final String CONFIGURATION_SECTION = "## Configuration";
 
   private static final Pattern CONF_VARIABLE = Pattern.compile("\\$\\{\\?(FLASHSALE_[A-Z0-9_]+)}");
   private static final Pattern GETENV_VARIABLE = Pattern.compile("System\\.getenv\\(\"(FLASHSALE_[A-Z0-9_]+)\"\\)");
@@ -87,16 +90,18 @@ class DockerComposeTest {
   // ---- compose: the nodes' settings against the operator's contract
 
   @Test
-  void everyVariableTheNodeReadsIsInTheReadmesConfigurationTable() {
-    Set<String> documented = readmeConfigurationNames();
+  void everyVariableTheNodeReadsIsInTheConfigurationTable() {
+    Set<String> documented = documentedConfigurationNames();
     Set<String> undocumented = new TreeSet<>(variablesTheNodeReads());
     undocumented.removeIf(variable -> documented.stream().anyMatch(entry -> documents(entry, variable)));
-    assertThat(undocumented).as("variables a .conf file or getenv call reads, missing from the README's table").isEmpty();
+    assertThat(undocumented)
+        .as("variables a .conf file or getenv call reads, missing from the configuration table of " + OPERATIONS_DOC)
+        .isEmpty();
   }
 
   @Test
   void everyVariableComposeSetsIsADocumentedSettingTheNodeReads() {
-    Set<String> documented = readmeConfigurationNames();
+    Set<String> documented = documentedConfigurationNames();
     Set<String> read = variablesTheNodeReads();
     assertThat(read).as("variables found in src/main/resources/*.conf and System.getenv calls")
         .contains("FLASHSALE_HTTP_PORT", "FLASHSALE_SEED_NODES");
@@ -108,7 +113,8 @@ class DockerComposeTest {
         assertThat(read).as(service + " sets " + variable + ", which no .conf file or getenv call reads")
             .contains(variable);
         assertThat(documented.stream().anyMatch(entry -> documents(entry, variable)))
-            .as(service + " sets " + variable + ", which the README's configuration table does not list")
+            .as(service + " sets " + variable + ", which the configuration table of " + OPERATIONS_DOC
+                + " does not list")
             .isTrue();
       }
     }
@@ -139,8 +145,8 @@ class DockerComposeTest {
 
   @Test
   void nodePortsAreTheOperatorContractsDefaults() {
-    // The operator's contract (the README's configuration table) names these defaults; the node's own
-    // configuration (its HOCON files, without any environment) must have them too.
+    // The operator's contract (the configuration table of docs/operations.md) names these defaults; the
+    // node's own configuration (its HOCON files, without any environment) must have them too.
     Map<String, String> contract = Map.of(
         "FLASHSALE_HTTP_PORT", "8080", "FLASHSALE_CLUSTER_PORT", "25520", "FLASHSALE_MANAGEMENT_PORT", "8558");
     Config node = ConfigFactory.parseResourcesAnySyntax("application").resolve(ConfigResolveOptions.noSystem());
@@ -151,7 +157,7 @@ class DockerComposeTest {
     assertThat(nodeDefaults).as("the node's default ports").isEqualTo(contract);
     for (Map.Entry<String, String> port : contract.entrySet()) {
       for (String service : NODES) {
-        assertThat(environment(service).get(port.getKey())).as(service + " " + port.getKey() + " (API.md default)")
+        assertThat(environment(service).get(port.getKey())).as(service + " " + port.getKey() + " (the documented default)")
             .isEqualTo(port.getValue());
       }
     }
@@ -431,24 +437,24 @@ class DockerComposeTest {
     return total;
   }
 
-  // ---- the operator's contract: README, HOCON, code, API.md
+  // ---- the operator's contract: docs/operations.md, HOCON, code
 
   /**
-   * The first cells of the README's configuration table, split at " / ": full names and the
+   * The first cells of the configuration tables in docs/operations.md, split at " / ": full names and the
    * shorthand suffixes that share the first name's prefix ({@code FLASHSALE_DB_URL / _USER / _PASSWORD}).
    */
-  private static Set<String> readmeConfigurationNames() {
+  private static Set<String> documentedConfigurationNames() {
     List<String> names = new ArrayList<>();
-    for (String row : tableRows(section(read("README.md"), "### Configuration"))) {
+    for (String row : tableRows(section(read(OPERATIONS_DOC), CONFIGURATION_SECTION))) {
       List<String> cell = List.of(row.split("\\|")[1].replace("`", "").strip().split("\\s+/\\s+"));
       String first = cell.get(0);
       cell.forEach(name -> names.add(name.startsWith("_") ? first + " " + name : name));
     }
-    assertThat(names).as("README's configuration table").isNotEmpty();
+    assertThat(names).as("the configuration table of " + OPERATIONS_DOC).isNotEmpty();
     return new LinkedHashSet<>(names);
   }
 
-  /** Whether a README entry ("NAME", or "FIRST _SUFFIX" for a shorthand) documents a variable. */
+  /** Whether a table entry ("NAME", or "FIRST _SUFFIX" for a shorthand) documents a variable. */
   private static boolean documents(String entry, String variable) {
     if (!entry.contains(" ")) {
       return entry.equals(variable);
@@ -651,8 +657,7 @@ class DockerComposeTest {
   private static String read(String relative) {
     Path file = ROOT.resolve(relative);
     if (!Files.isRegularFile(file)) {
-      fail(relative + " is missing at the repository root"
-          + (relative.startsWith("nginx/") ? " (nginx/nginx.conf is written on main: merge main into this branch)" : ""));
+      fail(relative + " is missing at the repository root");
     }
     return read(file);
   }
