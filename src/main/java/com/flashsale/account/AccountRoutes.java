@@ -7,6 +7,7 @@ import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 import static akka.http.javadsl.server.Directives.post;
 
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
@@ -47,8 +48,8 @@ public final class AccountRoutes {
     String password = body.string("password", 8, 200);
     String name = body.string("name", 1, 200);
     body.validate();
-    return Routes.completeAsync(accounts.register(email, password, name)
-        .thenApply(session -> Json.response(StatusCodes.CREATED, session)));
+    return Routes.completeAsync(accounts.register(email, password, name),
+        session -> Json.response(StatusCodes.CREATED, session));
   }
 
   private Route login(Fields body) {
@@ -56,13 +57,14 @@ public final class AccountRoutes {
     String password = body.string("password", 1, 200);
     email = email == null ? null : email.toLowerCase(Locale.ROOT);
     body.validate();
-    return Routes.completeAsync(accounts.login(email, password).thenApply(Json::ok));
+    return Routes.completeAsync(accounts.login(email, password), Json::ok);
   }
 
   private Route me(Principal principal) {
-    return Routes.completeAsync(accounts.find(principal.userId()).thenApply(user -> user
-        .map(Json::ok)
-        .orElseGet(() -> Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user"))));
+    HttpResponse unknown = Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user");
+    return Routes.parseUuid(principal.userId())
+        .map(id -> Routes.completeAsync(accounts.find(id).thenApply(user -> user.map(Json::ok).orElse(unknown))))
+        .orElseGet(() -> complete(unknown));
   }
 
   /** Emails are compared lower-cased; the length limit applies to the lower-cased form that is stored. */

@@ -14,8 +14,8 @@ import static akka.http.javadsl.server.PathMatchers.segment;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import com.flashsale.account.Principal;
-import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
 import com.flashsale.http.InFlightLimit;
@@ -30,9 +30,11 @@ import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
+import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -91,41 +93,50 @@ public final class OrderRoutes {
     body.validate();
     // DESIGN.md rule 4: answer without crossing the cluster when no unit can come back. A request with
     // an Idempotency-Key may be a retry that must get its order back (rule 6), so only the entity answers it.
-    Optional<ApiError> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
+    Optional<SaleReply.Rejected> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
     if (atEdge.isPresent()) {
       metrics.recordPurchase(atEdge.get().code().name());
-      return complete(Problem.response(atEdge.get()));
+      return complete(Problem.response(atEdge.get().code(), atEdge.get().detail()));
     }
-    return Routes.completeAsync(purchasesInFlight.run(() ->
+    CompletionStage<Outcome<OrderDetails>> reserved = purchasesInFlight.run(() ->
             sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, sales.deadline(), replyTo), OrderDetails.class))
-        .whenComplete((details, failure) -> {
-          live.watchIfFound(saleId, failure);
-          metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());
-        })
-        .thenApply(details -> Json.response(details.created() ? StatusCodes.CREATED : StatusCodes.OK,
-            OrderJson.of(details.order()))));
+        .whenComplete((outcome, failure) -> {
+          if (outcome != null) {
+            live.watchIfFound(saleId, outcome);
+          }
+          metrics.recordPurchase(purchaseOutcome(outcome, failure));
+        });
+    return Routes.completeAsync(reserved, details -> Json.response(details.created() ? StatusCodes.CREATED : StatusCodes.OK,
+        OrderJson.of(details.order())));
+  }
+
+  /** The purchase meter's outcome: reserved, or the code the buyer is answered with. */
+  private static String purchaseOutcome(Outcome<OrderDetails> outcome, Throwable failure) {
+    if (failure != null) {
+      return ProblemHandlers.toApiError(failure).code().name();
+    }
+    return outcome instanceof Outcome.Rejected<OrderDetails> rejected ? rejected.code().name() : Metrics.RESERVED;
   }
 
   private Route pay(OrderId id, Principal caller, Fields body) {
     String paymentToken = body.string("paymentToken", 1, 200);
     body.validate();
-    return Routes.completeAsync(checkout.pay(id, caller.userId(), paymentToken)
-        .thenApply(order -> Json.ok(OrderJson.of(order))));
+    return Routes.completeAsync(checkout.pay(id, caller.userId(), paymentToken), order -> Json.ok(OrderJson.of(order)));
   }
 
   private Route cancel(OrderId id, Principal caller) {
     return Routes.completeAsync(sales.order(id.saleId(),
             replyTo -> new SaleCommand.CancelOrder(id.orderNo(), caller.userId(), caller.isAdmin(), sales.deadline(),
                 replyTo),
-            OrderDetails.class)
-        .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
+            OrderDetails.class),
+        details -> Json.ok(OrderJson.of(details.order())));
   }
 
   private Route getOrder(OrderId id, Principal caller) {
     return Routes.completeAsync(sales.ask(id.saleId(),
             replyTo -> new SaleCommand.GetOrder(id.orderNo(), caller.userId(), caller.isAdmin(), replyTo),
-            OrderDetails.class)
-        .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
+            OrderDetails.class),
+        details -> Json.ok(OrderJson.of(details.order())));
   }
 
   /** The caller's orders, newest first, from the read model (which trails the entities by under a second). */

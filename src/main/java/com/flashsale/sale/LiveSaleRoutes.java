@@ -1,10 +1,8 @@
 package com.flashsale.sale;
 
-import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.completeOK;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.mapResponse;
-import static akka.http.javadsl.server.Directives.onComplete;
 import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.respondWithHeader;
 import static akka.http.javadsl.server.PathMatchers.segment;
@@ -20,8 +18,6 @@ import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import com.flashsale.http.Json;
-import com.flashsale.http.Problem;
-import com.flashsale.http.ProblemHandlers;
 import com.flashsale.http.Routes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,9 +58,7 @@ public final class LiveSaleRoutes {
   }
 
   private Route events(UUID saleId) {
-    return onComplete(live.current(saleId), current -> current.isSuccess()
-        ? stream(saleId, current.get())
-        : complete(Problem.response(ProblemHandlers.toApiError(current.failed().get()))));
+    return Routes.onOutcome(live.current(saleId), current -> stream(saleId, current));
   }
 
   private Route stream(UUID saleId, SaleView current) {

@@ -13,7 +13,8 @@ import akka.stream.javadsl.BroadcastHub;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Source;
 import com.flashsale.ErrorCode;
-import com.flashsale.http.ApiError;
+import com.flashsale.Outcome;
+import com.flashsale.sale.SaleReply.Rejected;
 import com.flashsale.sale.SaleReply.SaleDetails;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -113,26 +113,28 @@ public final class LiveSales {
 
   /**
    * Follows a sale once its entity answered a request about it, unless it said there is no such sale
-   * (or did not answer): the view follows only sales that exist.
+   * (or that it is overloaded): the view follows only sales that exist.
    */
-  public void watchIfFound(UUID saleId, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause == null || cause instanceof ApiError error && error.code() != ErrorCode.NOT_FOUND
-        && error.code() != ErrorCode.OVERLOADED) {
+  public void watchIfFound(UUID saleId, Outcome<?> answer) {
+    if (!(answer instanceof Outcome.Rejected<?> rejected
+        && (rejected.code() == ErrorCode.NOT_FOUND || rejected.code() == ErrorCode.OVERLOADED))) {
       watch(saleId);
     }
   }
 
-  /** The sale now: from the view (its status recomputed with this node's clock), else from its entity. */
-  public CompletionStage<SaleView> current(UUID saleId) {
+  /**
+   * The sale now: from the view (its status recomputed with this node's clock), else from its entity,
+   * which may answer that there is no such sale.
+   */
+  public CompletionStage<Outcome<SaleView>> current(UUID saleId) {
     SaleUpdate held = latest.get(saleId);
     if (held != null) {
-      return CompletableFuture.completedFuture(asOf(held.sale(), clock.instant()));
+      return CompletableFuture.completedFuture(Outcome.ok(asOf(held.sale(), clock.instant())));
     }
-    return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(details -> {
+    return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(asked -> asked.map(details -> {
       watch(saleId);
       return details.sale();
-    });
+    }));
   }
 
   /**
@@ -140,18 +142,18 @@ public final class LiveSales {
    * decide. Only rejections that no hold coming back could change: not started, ended, cancelled, or
    * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
    */
-  public Optional<ApiError> rejectionAtEdge(UUID saleId) {
+  public Optional<Rejected> rejectionAtEdge(UUID saleId) {
     SaleUpdate held = latest.get(saleId);
     if (held == null) {
       return Optional.empty();
     }
     SaleView sale = held.sale();
     return switch (statusAt(sale, clock.instant())) {
-      case UPCOMING -> Optional.of(new ApiError(ErrorCode.NOT_STARTED, "The sale starts at " + sale.startsAt()));
-      case ENDED -> Optional.of(new ApiError(ErrorCode.SALE_ENDED, "The sale ended at " + sale.endsAt()));
-      case CANCELLED -> Optional.of(new ApiError(ErrorCode.SALE_CANCELLED, "The sale was cancelled"));
+      case UPCOMING -> Optional.of(new Rejected(ErrorCode.NOT_STARTED, "The sale starts at " + sale.startsAt()));
+      case ENDED -> Optional.of(new Rejected(ErrorCode.SALE_ENDED, "The sale ended at " + sale.endsAt()));
+      case CANCELLED -> Optional.of(new Rejected(ErrorCode.SALE_CANCELLED, "The sale was cancelled"));
       case SOLD_OUT -> sale.reserved() == 0
-          ? Optional.of(new ApiError(ErrorCode.SOLD_OUT, "No unit available right now"))
+          ? Optional.of(new Rejected(ErrorCode.SOLD_OUT, "No unit available right now"))
           : Optional.empty();
       case LIVE -> Optional.empty();
     };

@@ -16,8 +16,8 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import com.flashsale.account.Principal;
-import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
@@ -106,14 +106,17 @@ public final class SaleRoutes {
 
   /** From this node's live view ({@code available} may trail the entity by a publication), else the entity. */
   private Route getSale(UUID id) {
-    return Routes.completeAsync(live.current(id)
-        .thenCompose(this::withProduct)
-        .thenApply(Json::ok));
+    return Routes.completeAsync(live.current(id).thenCompose(this::withProduct), Json::ok);
   }
 
   private CompletionStage<SaleJson.Sale> withProduct(SaleView view) {
     return products.find(UUID.fromString(view.productId()))
         .thenApply(product -> SaleJson.of(view, product.orElse(null)));
+  }
+
+  /** The sale with its product, or the same rejection. */
+  private CompletionStage<Outcome<SaleJson.Sale>> withProduct(Outcome<SaleView> sale) {
+    return sale.thenCompose(view -> withProduct(view).thenApply(Outcome::ok));
   }
 
   /**
@@ -145,14 +148,17 @@ public final class SaleRoutes {
     body.validate();
     UUID saleId = key == null ? UUID.randomUUID()
         : UUID.nameUUIDFromBytes(("sale\n" + admin.userId() + "\n" + key).getBytes(StandardCharsets.UTF_8));
-    CompletionStage<HttpResponse> response = products.find(productId.get()).thenCompose(found -> {
-      Product product = found.orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "No such product"));
+    CompletionStage<Outcome<SaleJson.Sale>> created = products.find(productId.get()).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(Outcome.rejected(ErrorCode.NOT_FOUND, "No such product"));
+      }
+      Product product = found.get();
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
       return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, sales.deadline(), replyTo), SaleDetails.class)
-          .thenApply(details -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product)));
+          .thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
     });
-    return Routes.completeAsync(response);
+    return Routes.completeAsync(created, sale -> Json.response(StatusCodes.CREATED, sale));
   }
 
   private Route change(UUID saleId, Optional<String> idempotencyKey, Fields body) {
@@ -164,18 +170,16 @@ public final class SaleRoutes {
     return Routes.completeAsync(sales.ask(saleId,
             replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, sales.deadline(), replyTo),
             SaleDetails.class)
-        .thenCompose(details -> withProduct(details.sale()))
-        .thenApply(Json::ok));
+        .thenCompose(changed -> withProduct(changed.map(SaleDetails::sale))), Json::ok);
   }
 
   private Route cancel(UUID saleId) {
     return Routes.completeAsync(sales.ask(saleId, replyTo -> new SaleCommand.CancelSale(sales.deadline(), replyTo), SaleDetails.class)
-        .thenCompose(details -> withProduct(details.sale()))
-        .thenApply(Json::ok));
+        .thenCompose(cancelled -> withProduct(cancelled.map(SaleDetails::sale))), Json::ok);
   }
 
   private Route stats(UUID saleId) {
-    return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class)
-        .thenApply(details -> Json.ok(SaleJson.stats(details.sale()))));
+    return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class),
+        details -> Json.ok(SaleJson.stats(details.sale())));
   }
 }
