@@ -1,26 +1,23 @@
 package com.flashsale.account;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathPrefix;
-import static akka.http.javadsl.server.Directives.post;
 
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** {@code /api/auth/register}, {@code /api/auth/login}, {@code /api/me}. */
+/** Registering, signing in and reading one's own account. */
 public final class AccountRoutes {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
@@ -35,12 +32,11 @@ public final class AccountRoutes {
     this.json = json;
   }
 
-  public Route routes() {
-    return concat(
-        pathPrefix("auth", () -> concat(
-            path("register", () -> post(() -> json.object(this::register))),
-            path("login", () -> post(() -> json.object(this::login))))),
-        path("me", () -> get(() -> auth.authenticated(this::me))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.post("/api/auth/register", () -> json.object(this::register)),
+        Endpoint.post("/api/auth/login", () -> json.object(this::login)),
+        Endpoint.get("/api/me", () -> auth.authenticated(this::me)));
   }
 
   private Route register(Fields body) {
