@@ -11,6 +11,7 @@ import com.flashsale.account.Accounts;
 import com.flashsale.account.PasswordHasher;
 import com.flashsale.account.TokenService;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.HealthRoutes;
 import com.flashsale.http.HttpServer;
 import com.flashsale.http.InFlightLimit;
@@ -55,9 +56,9 @@ public final class FlashSaleNode {
 
   private static final Logger log = LoggerFactory.getLogger(FlashSaleNode.class);
 
-  /** A running node; {@link #stop()} leaves the cluster gracefully. */
+  /** A running node, serving {@code endpoints}; {@link #stop()} leaves the cluster gracefully. */
   public record Running(ActorSystem<Void> system, ServerBinding binding, TokenService tokens, PaymentGateway gateway,
-      LiveSales liveSales) {
+      LiveSales liveSales, List<Endpoint> endpoints) {
 
     public int httpPort() {
       return binding.localAddress().getPort();
@@ -121,19 +122,20 @@ public final class FlashSaleNode {
     LiveSales live = LiveView.start(system, catalog, sales, clock, liveSettings);
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
-    var route = HttpServer.root(metrics, limits, List.of(health.routes(), new OperationsRoutes(metrics).routes()), List.of(
-        new AccountRoutes(accounts, auth, json).routes(),
-        new ProductRoutes(products, auth, json).routes(),
+    List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());
+    List<Endpoint> api = Endpoint.all(
+        new AccountRoutes(accounts, auth, json).endpoints(),
+        new ProductRoutes(products, auth, json).endpoints(),
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
-            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).routes(),
-        new AdminOrderRoutes(orders, auth).routes(),
-        new SaleRoutes(sales, catalog, products, auth, json, clock, live).routes(),
-        new LiveSaleRoutes(live, liveSettings.heartbeat()).routes()),
-        new StaticRoutes(StaticFiles.fromClasspath()));
+            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
+        new AdminOrderRoutes(orders, auth).endpoints(),
+        new SaleRoutes(sales, catalog, products, auth, json, clock, live).endpoints(),
+        new LiveSaleRoutes(live, liveSettings.heartbeat()).endpoints());
+    var route = HttpServer.root(metrics, limits, operations, api, new StaticRoutes(StaticFiles.fromClasspath()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)
         .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
     log.info("FlashSale node {} serving HTTP on {}", system.address(), binding.localAddress());
-    return new Running(system, binding, tokens, gateway, live);
+    return new Running(system, binding, tokens, gateway, live, Endpoint.all(operations, api));
   }
 }

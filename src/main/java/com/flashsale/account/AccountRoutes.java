@@ -1,25 +1,23 @@
 package com.flashsale.account;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathPrefix;
-import static akka.http.javadsl.server.Directives.post;
 
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** {@code /api/auth/register}, {@code /api/auth/login}, {@code /api/me}. */
+/** Registering, signing in and reading one's own account. */
 public final class AccountRoutes {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
@@ -34,12 +32,11 @@ public final class AccountRoutes {
     this.json = json;
   }
 
-  public Route routes() {
-    return concat(
-        pathPrefix("auth", () -> concat(
-            path("register", () -> post(() -> json.object(this::register))),
-            path("login", () -> post(() -> json.object(this::login))))),
-        path("me", () -> get(() -> auth.authenticated(this::me))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.post("/api/auth/register", () -> json.object(this::register)),
+        Endpoint.post("/api/auth/login", () -> json.object(this::login)),
+        Endpoint.get("/api/me", () -> auth.authenticated(this::me)));
   }
 
   private Route register(Fields body) {
@@ -47,8 +44,8 @@ public final class AccountRoutes {
     String password = body.string("password", 8, 200);
     String name = body.string("name", 1, 200);
     body.validate();
-    return Routes.completeAsync(accounts.register(email, password, name)
-        .thenApply(session -> Json.response(StatusCodes.CREATED, session)));
+    return Routes.completeAsync(accounts.register(email, password, name),
+        session -> Json.response(StatusCodes.CREATED, session));
   }
 
   private Route login(Fields body) {
@@ -56,13 +53,14 @@ public final class AccountRoutes {
     String password = body.string("password", 1, 200);
     email = email == null ? null : email.toLowerCase(Locale.ROOT);
     body.validate();
-    return Routes.completeAsync(accounts.login(email, password).thenApply(Json::ok));
+    return Routes.completeAsync(accounts.login(email, password), Json::ok);
   }
 
   private Route me(Principal principal) {
-    return Routes.completeAsync(accounts.find(principal.userId()).thenApply(user -> user
-        .map(Json::ok)
-        .orElseGet(() -> Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user"))));
+    HttpResponse unknown = Problem.response(ErrorCode.UNAUTHORIZED, "The token names no registered user");
+    return Routes.parseUuid(principal.userId())
+        .map(id -> Routes.completeAsync(accounts.find(id).thenApply(user -> user.map(Json::ok).orElse(unknown))))
+        .orElseGet(() -> complete(unknown));
   }
 
   /** Emails are compared lower-cased; the length limit applies to the lower-cased form that is stored. */

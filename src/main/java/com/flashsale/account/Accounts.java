@@ -1,7 +1,7 @@
 package com.flashsale.account;
 
 import com.flashsale.ErrorCode;
-import com.flashsale.http.ApiError;
+import com.flashsale.Outcome;
 import com.flashsale.storage.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,18 +33,17 @@ public final class Accounts {
     this.tokens = tokens;
   }
 
-  public CompletionStage<Session> register(String email, String password, String name) {
+  /** A session of the new user, or EMAIL_TAKEN. */
+  public CompletionStage<Outcome<Session>> register(String email, String password, String name) {
     return db.run(c -> {
       User user = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), name, Role.CUSTOMER);
-      if (!insert(c, user, hasher.hash(password))) {
-        throw new ApiError(ErrorCode.EMAIL_TAKEN, "This email is already registered");
-      }
-      return session(user);
+      return insert(c, user, hasher.hash(password)) ? Outcome.ok(session(user))
+          : Outcome.rejected(ErrorCode.EMAIL_TAKEN, "This email is already registered");
     });
   }
 
-  /** Unknown email and wrong password get the same answer, after the same work. */
-  public CompletionStage<Session> login(String email, String password) {
+  /** A session, or BAD_CREDENTIALS: unknown email and wrong password get the same answer, after the same work. */
+  public CompletionStage<Outcome<Session>> login(String email, String password) {
     return db.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "SELECT id, email, name, role, password_hash FROM users WHERE email = ?")) {
@@ -52,25 +51,21 @@ public final class Accounts {
         try (ResultSet rs = st.executeQuery()) {
           if (!rs.next()) {
             hasher.spendDecoyCheck(password);
-            throw badCredentials();
+            return badCredentials();
           }
           if (!hasher.matches(password, rs.getString("password_hash"))) {
-            throw badCredentials();
+            return badCredentials();
           }
-          return session(user(rs));
+          return Outcome.ok(session(user(rs)));
         }
       }
     });
   }
 
-  public CompletionStage<Optional<User>> find(String userId) {
+  public CompletionStage<Optional<User>> find(UUID userId) {
     return db.run(c -> {
-      Optional<UUID> id = com.flashsale.http.Routes.parseUuid(userId);
-      if (id.isEmpty()) {
-        return Optional.empty();
-      }
       try (PreparedStatement st = c.prepareStatement("SELECT id, email, name, role FROM users WHERE id = ?")) {
-        st.setObject(1, id.get());
+        st.setObject(1, userId);
         try (ResultSet rs = st.executeQuery()) {
           return rs.next() ? Optional.of(user(rs)) : Optional.empty();
         }
@@ -115,7 +110,7 @@ public final class Accounts {
         Role.fromWire(rs.getString("role")));
   }
 
-  private static ApiError badCredentials() {
-    return new ApiError(ErrorCode.BAD_CREDENTIALS, "Wrong email or password");
+  private static Outcome<Session> badCredentials() {
+    return Outcome.rejected(ErrorCode.BAD_CREDENTIALS, "Wrong email or password");
   }
 }

@@ -4,8 +4,9 @@ import com.flashsale.ErrorCode;
 import java.util.List;
 
 /**
- * An answer that is an error, thrown or returned by routes and turned into problem+json by
- * {@link Problem}. Carries no stack trace: it is a value, not a fault.
+ * A refusal of the HTTP layer itself (invalid fields of a request, a node at its in-flight bound), thrown
+ * inside routes and turned into problem+json by {@link ProblemHandlers}. Carries no stack trace: it is a
+ * value, not a fault. Domain services refuse with a {@link com.flashsale.Outcome} instead.
  */
 public final class ApiError extends RuntimeException {
 

@@ -1,17 +1,13 @@
 package com.flashsale.http;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.pathPrefix;
 
 import akka.actor.typed.ActorSystem;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.storage.Database;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.time.Duration;
@@ -24,8 +20,8 @@ import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.cluster.sharding.ShardRegion.CurrentShardRegionState;
 
 /**
- * {@code /health/alive}: the process answers. {@code /health/ready}: this node is an Up cluster
- * member, the database answers and sharding has started, so nginx may send it traffic.
+ * Alive: the process answers. Ready: this node is an Up cluster member, the database answers and
+ * sharding has started, so nginx may send it traffic.
  */
 public final class HealthRoutes {
 
@@ -41,12 +37,12 @@ public final class HealthRoutes {
     this.entityType = entityType;
   }
 
-  public Route routes() {
-    return pathPrefix("health", () -> concat(
-        path("alive", () -> get(() -> complete(Json.ok(Map.of("status", "alive"))))),
-        path("ready", () -> get(() -> Routes.completeAsync(readiness().thenApply(problem -> problem == null
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/health/alive", () -> complete(Json.ok(Map.of("status", "alive")))),
+        Endpoint.get("/health/ready", () -> Routes.completeAsync(readiness().thenApply(problem -> problem == null
             ? Json.ok(Map.of("status", "ready"))
-            : Problem.response(ErrorCode.OVERLOADED, problem)))))));
+            : Problem.response(ErrorCode.OVERLOADED, problem)))));
   }
 
   /** Null when ready, else why not. */

@@ -9,6 +9,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import java.util.List;
 
 /**
@@ -30,6 +31,11 @@ public final class Problem {
 
   public static HttpResponse response(ApiError error) {
     return response(error.code(), error.code().status, error.detail(), error.errors());
+  }
+
+  /** A domain service's refusal. */
+  public static HttpResponse response(Outcome.Rejected<?> rejected) {
+    return response(rejected.code(), rejected.detail());
   }
 
   public static HttpResponse response(ErrorCode code, String detail) {

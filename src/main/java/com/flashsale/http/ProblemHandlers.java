@@ -1,5 +1,6 @@
 package com.flashsale.http;
 
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.AuthorizationFailedRejection;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.MalformedQueryParamRejection;
@@ -50,12 +51,21 @@ public final class ProblemHandlers {
 
   public static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .matchAny(e -> akka.http.javadsl.server.Directives.complete(Problem.response(toApiError(e))))
+        .matchAny(e -> akka.http.javadsl.server.Directives.complete(problem(e)))
         .build();
   }
 
-  /** What any failure of a request means for its client. */
+  /** The answer to a failed request; the one place an unexpected failure is logged. */
+  public static HttpResponse problem(Throwable failure) {
+    return Problem.response(describe(failure, true));
+  }
+
+  /** What a failure means for its client, without logging it (for meters; {@link #problem} answers it). */
   public static ApiError toApiError(Throwable failure) {
+    return describe(failure, false);
+  }
+
+  private static ApiError describe(Throwable failure, boolean logUnexpected) {
     Throwable e = failure;
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
@@ -76,10 +86,14 @@ public final class ProblemHandlers {
       return new ApiError(ErrorCode.VALIDATION, "A value is not acceptable"); // SQL class 22: data exception
     }
     if (e instanceof SQLException) {
-      log.warn("Database call failed: {}", e.toString());
+      if (logUnexpected) {
+        log.warn("Database call failed: {}", e.toString());
+      }
       return new ApiError(ErrorCode.OVERLOADED, "The database is unavailable; retry shortly");
     }
-    log.error("Unexpected failure while handling a request", e);
+    if (logUnexpected) {
+      log.error("Unexpected failure while handling a request", e);
+    }
     return new ApiError(ErrorCode.OVERLOADED, "The request could not be completed; retry shortly");
   }
 }

@@ -6,6 +6,7 @@ import static akka.http.javadsl.server.Directives.onComplete;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +25,25 @@ public final class Routes {
   public static Route completeAsync(CompletionStage<HttpResponse> response) {
     return onComplete(response, result -> result.isSuccess()
         ? complete(result.get())
-        : complete(Problem.response(ProblemHandlers.toApiError(result.failed().get()))));
+        : complete(ProblemHandlers.problem(result.failed().get())));
+  }
+
+  /** Completes with {@code ok} of the outcome's value, with its rejection, or with the problem its failure means. */
+  public static <T> Route completeAsync(CompletionStage<Outcome<T>> outcome, Function<T, HttpResponse> ok) {
+    return onOutcome(outcome, value -> complete(ok.apply(value)));
+  }
+
+  /** Goes on with the outcome's value; completes with its rejection, or with the problem its failure means. */
+  public static <T> Route onOutcome(CompletionStage<Outcome<T>> outcome, Function<T, Route> inner) {
+    return onComplete(outcome, result -> {
+      if (result.isFailure()) {
+        return complete(ProblemHandlers.problem(result.failed().get()));
+      }
+      if (result.get() instanceof Outcome.Rejected<T> rejected) {
+        return complete(Problem.response(rejected));
+      }
+      return inner.apply(((Outcome.Ok<T>) result.get()).value());
+    });
   }
 
   public static Optional<UUID> parseUuid(String text) {

@@ -48,17 +48,12 @@ public final class StaticRoutes {
     this.files = files;
   }
 
-  /** Whether {@code path} is one of the front end's files (for the metrics label). */
-  public boolean serves(String path) {
-    return files.find(path).isPresent();
-  }
-
   /** Routes from the root. */
   public Route routes() {
     return extractUnmatchedPath(path -> files.find(path)
-        .map(asset -> get(() -> respondWithHeaders(asset.isPage() ? PAGE : COMMON, () ->
-            conditional(asset.etag(), () ->
-                complete(HttpResponse.create().withEntity(asset.contentType(), asset.bytes()))))))
+        .map(asset -> get(() -> RequestLabel.labelled(METRICS_LABEL, () ->
+            respondWithHeaders(asset.isPage() ? PAGE : COMMON, () -> conditional(asset.etag(), () ->
+                complete(HttpResponse.create().withEntity(asset.contentType(), asset.bytes())))))))
         .orElseGet(() -> reject()));
   }
 }

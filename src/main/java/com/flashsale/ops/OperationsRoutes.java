@@ -1,25 +1,22 @@
 package com.flashsale.ops;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpCharsets;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
-import akka.http.javadsl.server.Route;
+import com.flashsale.http.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /metrics} (Prometheus text) and {@code GET /api/openapi.yaml} (the OpenAPI description of
- * the API, read once from the classpath). Both are public, like {@code /health}.
+ * The node's meters as Prometheus text, and the OpenAPI description of the API (read once from the
+ * classpath). Both are public, like the health endpoints.
  */
 public final class OperationsRoutes {
 
@@ -38,12 +35,10 @@ public final class OperationsRoutes {
     this.openApi = openApiDocument();
   }
 
-  /** Routes from the root: not under {@code /api}. */
-  public Route routes() {
-    return concat(
-        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.scrape())))),
-        path(segment("api").slash("openapi.yaml"), () -> get(() ->
-            complete(HttpResponse.create().withEntity(YAML, openApi)))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/metrics", () -> complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.scrape()))),
+        Endpoint.get("/api/openapi.yaml", () -> complete(HttpResponse.create().withEntity(YAML, openApi))));
   }
 
   static byte[] openApiDocument() {

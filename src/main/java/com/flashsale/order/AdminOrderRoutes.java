@@ -1,14 +1,12 @@
 package com.flashsale.order;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.parameterOptional;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Json;
 import com.flashsale.http.Paging;
 import com.flashsale.http.Problem;
@@ -16,10 +14,11 @@ import com.flashsale.http.Routes;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderStatus;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code GET /api/admin/sales/{id}/orders?status=&limit=&after=}: a sale's orders, keyset-paginated. */
+/** A sale's orders for the admin, filtered by {@code status} and keyset-paginated ({@code limit}, {@code after}). */
 public final class AdminOrderRoutes {
 
   private final OrderHistory readModel;
@@ -30,9 +29,8 @@ public final class AdminOrderRoutes {
     this.auth = auth;
   }
 
-  /** Routes under {@code /api}. */
-  public Route routes() {
-    return path(segment("admin").slash("sales").slash(segment()).slash("orders"), saleId -> get(() ->
+  public List<Endpoint> endpoints() {
+    return List.of(Endpoint.get("/api/admin/sales/{id}/orders", saleId ->
         auth.admin(admin -> Routes.withUuid(saleId, "sale", id -> parameterOptional("status", status ->
             Paging.paged((limit, after) -> orders(id, status, limit, after)))))));
   }

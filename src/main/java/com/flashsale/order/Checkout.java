@@ -1,7 +1,7 @@
 package com.flashsale.order;
 
 import com.flashsale.ErrorCode;
-import com.flashsale.http.ApiError;
+import com.flashsale.Outcome;
 import com.flashsale.payment.PaymentGateway;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderView;
@@ -39,51 +39,52 @@ public final class Checkout {
     this.callTimeout = callTimeout;
   }
 
-  public CompletionStage<OrderView> pay(OrderId id, String userId, String paymentToken) {
+  /** The paid order, or why not (declined, the hold is gone, the outcome is not known yet: retry). */
+  public CompletionStage<Outcome<OrderView>> pay(OrderId id, String userId, String paymentToken) {
     String attempt = UUID.randomUUID().toString();
     return sales.order(id.saleId(), replyTo -> new SaleCommand.BeginPayment(id.orderNo(), userId, attempt,
             sales.deadline(), replyTo))
-        .thenCompose(reply -> {
-          if (reply instanceof OrderDetails alreadyPaid) {
-            return CompletableFuture.completedFuture(alreadyPaid.order());
-          }
-          OrderView order = SaleClient.expect(reply, SaleReply.ReadyToPay.class).order();
-          return gateway.charge(attempt, order.id(), order.total(), paymentToken).toCompletableFuture()
-              .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-              .handle((outcome, failure) -> {
-                if (failure != null) {
-                  return CompletableFuture.<OrderView>failedFuture(new ApiError(ErrorCode.OVERLOADED,
-                      "The payment's outcome is not known yet; it is being settled, retry shortly"));
-                }
-                if (outcome instanceof PaymentGateway.Approved approved) {
-                  return confirm(id, attempt, approved.paymentRef(), 1);
-                }
-                return declined(id, attempt, order, ((PaymentGateway.Declined) outcome).reason());
-              })
-              .thenCompose(stage -> stage);
-        });
+        .thenCompose(reply -> reply instanceof OrderDetails alreadyPaid
+            ? CompletableFuture.completedFuture(Outcome.ok(alreadyPaid.order()))
+            : SaleClient.expect(reply, SaleReply.ReadyToPay.class)
+                .thenCompose(ready -> charge(id, attempt, ready.order(), paymentToken)));
   }
 
-  private CompletionStage<OrderView> confirm(OrderId id, String attempt, String paymentRef, int tries) {
+  private CompletionStage<Outcome<OrderView>> charge(OrderId id, String attempt, OrderView order, String paymentToken) {
+    return gateway.charge(attempt, order.id(), order.total(), paymentToken).toCompletableFuture()
+        .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((charged, failure) -> {
+          if (failure != null) {
+            return CompletableFuture.completedFuture(Outcome.<OrderView>rejected(ErrorCode.OVERLOADED,
+                "The payment's outcome is not known yet; it is being settled, retry shortly"));
+          }
+          if (charged instanceof PaymentGateway.Approved approved) {
+            return confirm(id, attempt, approved.paymentRef(), 1);
+          }
+          return declined(id, attempt, order, ((PaymentGateway.Declined) charged).reason());
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<Outcome<OrderView>> confirm(OrderId id, String attempt, String paymentRef, int tries) {
     return sales.order(id.saleId(), replyTo -> new SaleCommand.ConfirmPayment(id.orderNo(), attempt, paymentRef, replyTo))
         .handle((reply, failure) -> {
           boolean unanswered = failure != null
               || (reply instanceof SaleReply.Rejected rejected && rejected.code() == ErrorCode.OVERLOADED);
           if (unanswered) {
             return tries < RECORD_ATTEMPTS ? confirm(id, attempt, paymentRef, tries + 1)
-                : CompletableFuture.<OrderView>failedFuture(new ApiError(ErrorCode.OVERLOADED,
+                : CompletableFuture.completedFuture(Outcome.<OrderView>rejected(ErrorCode.OVERLOADED,
                     "The payment was approved and is being recorded; retry shortly"));
           }
-          return CompletableFuture.completedFuture(SaleClient.expect(reply, OrderDetails.class).order());
+          return CompletableFuture.completedFuture(SaleClient.expect(reply, OrderDetails.class).map(OrderDetails::order));
         })
         .thenCompose(stage -> stage);
   }
 
   /** Records the decline (if that fails, the sale settles the attempt as charging nothing) and answers 402. */
-  private CompletionStage<OrderView> declined(OrderId id, String attempt, OrderView order, String reason) {
+  private CompletionStage<Outcome<OrderView>> declined(OrderId id, String attempt, OrderView order, String reason) {
     return sales.order(id.saleId(), replyTo -> new SaleCommand.DeclinePayment(id.orderNo(), attempt, replyTo))
-        .handle((recorded, failure) -> {
-          throw new ApiError(ErrorCode.PAYMENT_DECLINED, reason + "; the hold stays until " + order.expiresAt());
-        });
+        .handle((recorded, failure) -> Outcome.rejected(ErrorCode.PAYMENT_DECLINED,
+            reason + "; the hold stays until " + order.expiresAt()));
   }
 }

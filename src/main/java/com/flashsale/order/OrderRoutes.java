@@ -1,22 +1,15 @@
 package com.flashsale.order;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.delete;
-import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathEnd;
-import static akka.http.javadsl.server.Directives.pathPrefix;
-import static akka.http.javadsl.server.Directives.post;
-import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import com.flashsale.account.Principal;
-import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.InFlightLimit;
 import com.flashsale.http.Json;
@@ -32,13 +25,15 @@ import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
 import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
- * Buying and orders: {@code POST /api/sales/{id}/purchase} and {@code /api/orders}. Every order answer
- * comes from the sale entity that owns it (the order id names it), so a buyer can pay, cancel or read
+ * Buying and orders: a purchase holds units, then the buyer pays, cancels or reads the order. Every order
+ * answer comes from the sale entity that owns it (the order id names it), so a buyer can pay, cancel or read
  * an order on any node right after the purchase answered. A purchase the node's live view shows cannot
  * succeed (not started, ended, cancelled, sold out with no hold to come back) is rejected at once.
  */
@@ -65,25 +60,23 @@ public final class OrderRoutes {
     this.metrics = metrics;
   }
 
-  /** Routes under {@code /api}. */
-  public Route routes() {
-    return concat(
-        path(segment("sales").slash(segment()).slash("purchase"), saleId -> post(() ->
-            Routes.withUuid(saleId, "sale", id -> auth.authenticated(buyer ->
-                optionalHeaderValueByName("Idempotency-Key", key ->
-                    json.optionalObject(body -> purchase(id, buyer, key, body))))))),
-        pathPrefix("orders", () -> auth.authenticated(caller -> concat(
-            pathEnd(() -> get(() -> Paging.paged((limit, after) -> myOrders(caller, limit, after)))),
-            pathPrefix(segment(), orderId -> withOrderId(orderId, id -> concat(
-                pathEnd(() -> concat(
-                    get(() -> getOrder(id, caller)),
-                    delete(() -> cancel(id, caller)))),
-                path("pay", () -> post(() -> json.object(body -> pay(id, caller, body)))))))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.post("/api/sales/{id}/purchase", saleId -> Routes.withUuid(saleId, "sale", id ->
+            auth.authenticated(buyer -> optionalHeaderValueByName("Idempotency-Key", key ->
+                json.optionalObject(body -> purchase(id, buyer, key, body)))))),
+        Endpoint.get("/api/orders", () -> auth.authenticated(caller ->
+            Paging.paged((limit, after) -> myOrders(caller, limit, after)))),
+        Endpoint.get("/api/orders/{id}", id -> callersOrder(id, this::getOrder)),
+        Endpoint.delete("/api/orders/{id}", id -> callersOrder(id, this::cancel)),
+        Endpoint.post("/api/orders/{id}/pay", id -> callersOrder(id, (orderId, caller) ->
+            json.object(body -> pay(orderId, caller, body)))));
   }
 
-  private static Route withOrderId(String text, Function<OrderId, Route> inner) {
-    return OrderId.parse(text).map(inner)
-        .orElseGet(() -> complete(Problem.response(ErrorCode.VALIDATION, "Malformed order id")));
+  /** A request about the order the path names: the caller is checked first, then the id. */
+  private Route callersOrder(String text, BiFunction<OrderId, Principal, Route> inner) {
+    return auth.authenticated(caller -> OrderId.parse(text).map(id -> inner.apply(id, caller))
+        .orElseGet(() -> complete(Problem.response(ErrorCode.VALIDATION, "Malformed order id"))));
   }
 
   private Route purchase(UUID saleId, Principal buyer, Optional<String> idempotencyKey, Fields body) {
@@ -97,36 +90,45 @@ public final class OrderRoutes {
       metrics.recordPurchase(atEdge.get().code().name());
       return complete(Problem.response(atEdge.get().code(), atEdge.get().detail()));
     }
-    return Routes.completeAsync(purchasesInFlight.run(() ->
+    CompletionStage<Outcome<OrderDetails>> reserved = purchasesInFlight.run(() ->
             sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, sales.deadline(), replyTo), OrderDetails.class))
-        .whenComplete((details, failure) -> {
-          live.watchIfFound(saleId, failure);
-          metrics.recordPurchase(failure == null ? Metrics.RESERVED : ProblemHandlers.toApiError(failure).code().name());
-        })
-        .thenApply(details -> Json.response(details.created() ? StatusCodes.CREATED : StatusCodes.OK,
-            OrderJson.of(details.order()))));
+        .whenComplete((outcome, failure) -> {
+          if (outcome != null) {
+            live.watchIfFound(saleId, outcome);
+          }
+          metrics.recordPurchase(purchaseOutcome(outcome, failure));
+        });
+    return Routes.completeAsync(reserved, details -> Json.response(details.created() ? StatusCodes.CREATED : StatusCodes.OK,
+        OrderJson.of(details.order())));
+  }
+
+  /** The purchase meter's outcome: reserved, or the code the buyer is answered with. */
+  private static String purchaseOutcome(Outcome<OrderDetails> outcome, Throwable failure) {
+    if (failure != null) {
+      return ProblemHandlers.toApiError(failure).code().name();
+    }
+    return outcome instanceof Outcome.Rejected<OrderDetails> rejected ? rejected.code().name() : Metrics.RESERVED;
   }
 
   private Route pay(OrderId id, Principal caller, Fields body) {
     String paymentToken = body.string("paymentToken", 1, 200);
     body.validate();
-    return Routes.completeAsync(checkout.pay(id, caller.userId(), paymentToken)
-        .thenApply(order -> Json.ok(OrderJson.of(order))));
+    return Routes.completeAsync(checkout.pay(id, caller.userId(), paymentToken), order -> Json.ok(OrderJson.of(order)));
   }
 
   private Route cancel(OrderId id, Principal caller) {
     return Routes.completeAsync(sales.order(id.saleId(),
             replyTo -> new SaleCommand.CancelOrder(id.orderNo(), caller.userId(), caller.isAdmin(), sales.deadline(),
                 replyTo),
-            OrderDetails.class)
-        .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
+            OrderDetails.class),
+        details -> Json.ok(OrderJson.of(details.order())));
   }
 
   private Route getOrder(OrderId id, Principal caller) {
     return Routes.completeAsync(sales.ask(id.saleId(),
             replyTo -> new SaleCommand.GetOrder(id.orderNo(), caller.userId(), caller.isAdmin(), replyTo),
-            OrderDetails.class)
-        .thenApply(details -> Json.ok(OrderJson.of(details.order()))));
+            OrderDetails.class),
+        details -> Json.ok(OrderJson.of(details.order())));
   }
 
   /** The caller's orders, newest first, from the read model (which trails the entities by under a second). */

@@ -1,29 +1,22 @@
 package com.flashsale.product;
 
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathEnd;
-import static akka.http.javadsl.server.Directives.pathPrefix;
-import static akka.http.javadsl.server.Directives.post;
-import static akka.http.javadsl.server.Directives.put;
-import static akka.http.javadsl.server.PathMatchers.segment;
-
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Problem;
 import com.flashsale.http.Routes;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code /api/products} (public) and {@code /api/admin/products} (admins). */
+/** Products: public reads, and the admins' changes. */
 public final class ProductRoutes {
 
   private static final Pattern IMAGE_URL = Pattern.compile("(https?://|/)[^\\s\"'<>]*");
@@ -38,17 +31,14 @@ public final class ProductRoutes {
     this.json = json;
   }
 
-  /** Routes under {@code /api}. */
-  public Route routes() {
-    return concat(
-        pathPrefix("products", () -> concat(
-            pathEnd(() -> get(() -> Routes.completeAsync(products.list()
-                .thenApply(items -> Json.ok(Map.of("items", items)))))),
-            path(segment(), id -> get(() -> Routes.withUuid(id, "product", this::getProduct))))),
-        pathPrefix(segment("admin").slash("products"), () -> auth.admin(admin -> concat(
-            pathEnd(() -> post(() -> json.object(this::create))),
-            path(segment(), id -> put(() -> Routes.withUuid(id, "product",
-                uuid -> json.object(body -> update(uuid, body)))))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/api/products", () -> Routes.completeAsync(products.list()
+            .thenApply(items -> Json.ok(Map.of("items", items))))),
+        Endpoint.get("/api/products/{id}", id -> Routes.withUuid(id, "product", this::getProduct)),
+        Endpoint.post("/api/admin/products", () -> auth.admin(admin -> json.object(this::create))),
+        Endpoint.put("/api/admin/products/{id}", id -> auth.admin(admin -> Routes.withUuid(id, "product",
+            uuid -> json.object(body -> update(uuid, body))))));
   }
 
   private Route getProduct(UUID id) {

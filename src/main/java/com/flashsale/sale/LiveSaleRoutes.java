@@ -1,13 +1,8 @@
 package com.flashsale.sale;
 
-import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.completeOK;
-import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.mapResponse;
-import static akka.http.javadsl.server.Directives.onComplete;
-import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.respondWithHeader;
-import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.NotUsed;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
@@ -19,9 +14,8 @@ import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Json;
-import com.flashsale.http.Problem;
-import com.flashsale.http.ProblemHandlers;
 import com.flashsale.http.Routes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,10 +23,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code GET /api/sales/{id}/events}: a sale's availability as server-sent events, from this node's live
- * view (never from the entity once the view serves the sale, so a stream does not notice the entity
- * moving between nodes). Event {@code sale} with {@code {available, status}}: the current state at once,
- * then each change, coalesced; a {@code : heartbeat} comment keeps an idle stream open through proxies.
+ * A sale's availability as server-sent events, from this node's live view (never from the entity once
+ * the view serves the sale, so a stream does not notice the entity moving between nodes). Event
+ * {@code sale} with {@code {available, status}}: the current state at once, then each change, coalesced;
+ * a {@code : heartbeat} comment keeps an idle stream open through proxies.
  */
 public final class LiveSaleRoutes {
 
@@ -55,16 +49,12 @@ public final class LiveSaleRoutes {
     this.heartbeat = heartbeat;
   }
 
-  /** Routes under {@code /api}. */
-  public Route routes() {
-    return path(segment("sales").slash(segment()).slash("events"), id ->
-        get(() -> Routes.withUuid(id, "sale", this::events)));
+  public List<Endpoint> endpoints() {
+    return List.of(Endpoint.get("/api/sales/{id}/events", id -> Routes.withUuid(id, "sale", this::events)));
   }
 
   private Route events(UUID saleId) {
-    return onComplete(live.current(saleId), current -> current.isSuccess()
-        ? stream(saleId, current.get())
-        : complete(Problem.response(ProblemHandlers.toApiError(current.failed().get()))));
+    return Routes.onOutcome(live.current(saleId), current -> stream(saleId, current));
   }
 
   private Route stream(UUID saleId, SaleView current) {

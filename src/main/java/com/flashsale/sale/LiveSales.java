@@ -13,7 +13,8 @@ import akka.stream.javadsl.BroadcastHub;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Source;
 import com.flashsale.ErrorCode;
-import com.flashsale.http.ApiError;
+import com.flashsale.Outcome;
+import com.flashsale.sale.SaleReply.Rejected;
 import com.flashsale.sale.SaleReply.SaleDetails;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -113,26 +113,28 @@ public final class LiveSales {
 
   /**
    * Follows a sale once its entity answered a request about it, unless it said there is no such sale
-   * (or did not answer): the view follows only sales that exist.
+   * (or that it is overloaded): the view follows only sales that exist.
    */
-  public void watchIfFound(UUID saleId, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause == null || cause instanceof ApiError error && error.code() != ErrorCode.NOT_FOUND
-        && error.code() != ErrorCode.OVERLOADED) {
+  public void watchIfFound(UUID saleId, Outcome<?> answer) {
+    if (!(answer instanceof Outcome.Rejected<?> rejected
+        && (rejected.code() == ErrorCode.NOT_FOUND || rejected.code() == ErrorCode.OVERLOADED))) {
       watch(saleId);
     }
   }
 
-  /** The sale now: from the view (its status recomputed with this node's clock), else from its entity. */
-  public CompletionStage<SaleView> current(UUID saleId) {
+  /**
+   * The sale now: from the view (its status recomputed with this node's clock), else from its entity,
+   * which may answer that there is no such sale.
+   */
+  public CompletionStage<Outcome<SaleView>> current(UUID saleId) {
     SaleUpdate held = latest.get(saleId);
     if (held != null) {
-      return CompletableFuture.completedFuture(asOf(held.sale(), clock.instant()));
+      return CompletableFuture.completedFuture(Outcome.ok(asOf(held.sale(), clock.instant())));
     }
-    return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(details -> {
+    return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(asked -> asked.map(details -> {
       watch(saleId);
       return details.sale();
-    });
+    }));
   }
 
   /**
@@ -140,14 +142,14 @@ public final class LiveSales {
    * decide. Only the entity's own answers that no hold coming back could change: closed for purchase, or
    * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
    */
-  public Optional<SaleReply.Rejected> rejectionAtEdge(UUID saleId) {
+  public Optional<Rejected> rejectionAtEdge(UUID saleId) {
     SaleUpdate held = latest.get(saleId);
     if (held == null) {
       return Optional.empty();
     }
     SaleView sale = held.sale();
     SaleStatus status = statusAt(sale, clock.instant());
-    SaleReply.Rejected closed = status.closedForPurchase(sale.startsAt(), sale.endsAt());
+    Rejected closed = status.closedForPurchase(sale.startsAt(), sale.endsAt());
     if (closed != null) {
       return Optional.of(closed);
     }

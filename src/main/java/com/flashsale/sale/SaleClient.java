@@ -4,7 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.flashsale.http.ApiError;
+import com.flashsale.Outcome;
 import com.flashsale.sale.SaleReply.Rejected;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * How routes on any node talk to the sale entities: an ask through cluster sharding with the
- * configured timeout (a timeout becomes 503 OVERLOADED), and rejections turned into {@link ApiError}.
+ * configured timeout (a timeout fails the stage), and an entity's rejection answered as an {@link Outcome}.
  * Order commands (purchases, payment steps, cancellations) go through this node's
  * {@link OrderBatcher} unless batching is switched off.
  */
@@ -58,8 +58,8 @@ public final class SaleClient {
         askTimeout, system.scheduler()));
   }
 
-  /** {@link #order} expecting one kind of answer; a rejection fails the stage with its {@link ApiError}. */
-  public <T extends SaleReply> CompletionStage<T> order(UUID saleId,
+  /** {@link #order} expecting one kind of answer, or a rejection. */
+  public <T extends SaleReply> CompletionStage<Outcome<T>> order(UUID saleId,
       Function<ActorRef<SaleReply>, SaleCommand.OrderCommand> command, Class<T> expected) {
     return order(saleId, command).thenApply(reply -> expect(reply, expected));
   }
@@ -86,19 +86,20 @@ public final class SaleClient {
     return answer;
   }
 
-  /** Asks and expects one kind of answer; a rejection fails the stage with its {@link ApiError}. */
-  public <T extends SaleReply> CompletionStage<T> ask(UUID saleId,
+  /** Asks and expects one kind of answer, or a rejection. */
+  public <T extends SaleReply> CompletionStage<Outcome<T>> ask(UUID saleId,
       Function<ActorRef<SaleReply>, SaleCommand> command, Class<T> expected) {
     return ask(saleId, command).thenApply(reply -> expect(reply, expected));
   }
 
-  public static <T extends SaleReply> T expect(SaleReply reply, Class<T> expected) {
+  /** The reply as the expected answer or a rejection; any other reply is a bug, so it throws. */
+  public static <T extends SaleReply> Outcome<T> expect(SaleReply reply, Class<T> expected) {
     if (reply instanceof Rejected rejected) {
-      throw new ApiError(rejected.code(), rejected.detail());
+      return Outcome.rejected(rejected.code(), rejected.detail());
     }
     if (!expected.isInstance(reply)) {
       throw new IllegalStateException("Unexpected reply " + reply.getClass().getSimpleName());
     }
-    return expected.cast(reply);
+    return Outcome.ok(expected.cast(reply));
   }
 }

@@ -1,24 +1,17 @@
 package com.flashsale.sale;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.concat;
-import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static akka.http.javadsl.server.Directives.parameterOptional;
-import static akka.http.javadsl.server.Directives.patch;
-import static akka.http.javadsl.server.Directives.path;
-import static akka.http.javadsl.server.Directives.pathEnd;
-import static akka.http.javadsl.server.Directives.pathPrefix;
-import static akka.http.javadsl.server.Directives.post;
-import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import com.flashsale.account.Principal;
-import com.flashsale.http.ApiError;
 import com.flashsale.http.Auth;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
@@ -38,11 +31,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
- * Sales: the public {@code /api/sales} reads and the admin's {@code /api/admin/sales} changes. A public
- * read of one sale comes from this node's live view ({@link LiveSales}), the admin's answers from the
- * entity; lists come from the read model ({@link SaleCatalog}).
+ * Sales: the public reads and the admin's changes. A public read of one sale comes from this node's live
+ * view ({@link LiveSales}), the admin's answers from the entity; lists come from the read model
+ * ({@link SaleCatalog}).
  */
 public final class SaleRoutes {
 
@@ -69,21 +63,22 @@ public final class SaleRoutes {
     this.live = live;
   }
 
-  /** Routes under {@code /api}. */
-  public Route routes() {
-    return concat(
-        pathPrefix("sales", () -> concat(
-            pathEnd(() -> get(() -> parameterOptional("status", status ->
-                Paging.paged((limit, after) -> list(status, limit, after))))),
-            path(segment(), id -> get(() -> Routes.withUuid(id, "sale", this::getSale))))),
-        pathPrefix(segment("admin").slash("sales"), () -> auth.admin(admin -> concat(
-            pathEnd(() -> post(() -> optionalHeaderValueByName("Idempotency-Key", key ->
-                json.object(body -> create(admin, key, body))))),
-            pathPrefix(segment(), id -> Routes.withUuid(id, "sale", saleId -> concat(
-                pathEnd(() -> patch(() -> optionalHeaderValueByName("Idempotency-Key", key ->
-                    json.object(body -> change(saleId, key, body))))),
-                path("cancel", () -> post(() -> cancel(saleId))),
-                path("stats", () -> get(() -> stats(saleId))))))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/api/sales", () -> parameterOptional("status", status ->
+            Paging.paged((limit, after) -> list(status, limit, after)))),
+        Endpoint.get("/api/sales/{id}", id -> Routes.withUuid(id, "sale", this::getSale)),
+        Endpoint.post("/api/admin/sales", () -> auth.admin(admin -> optionalHeaderValueByName("Idempotency-Key", key ->
+            json.object(body -> create(admin, key, body))))),
+        Endpoint.patch("/api/admin/sales/{id}", id -> adminOnSale(id, saleId ->
+            optionalHeaderValueByName("Idempotency-Key", key -> json.object(body -> change(saleId, key, body))))),
+        Endpoint.post("/api/admin/sales/{id}/cancel", id -> adminOnSale(id, this::cancel)),
+        Endpoint.get("/api/admin/sales/{id}/stats", id -> adminOnSale(id, this::stats)));
+  }
+
+  /** An admin's request about the sale the path names: the caller is checked first, then the id. */
+  private Route adminOnSale(String id, Function<UUID, Route> inner) {
+    return auth.admin(admin -> Routes.withUuid(id, "sale", inner));
   }
 
   private Route list(Optional<String> status, int limit, Optional<String> after) {
@@ -107,14 +102,17 @@ public final class SaleRoutes {
 
   /** From this node's live view ({@code available} may trail the entity by a publication), else the entity. */
   private Route getSale(UUID id) {
-    return Routes.completeAsync(live.current(id)
-        .thenCompose(this::withProduct)
-        .thenApply(Json::ok));
+    return Routes.completeAsync(live.current(id).thenCompose(this::withProduct), Json::ok);
   }
 
   private CompletionStage<SaleJson.Sale> withProduct(SaleView view) {
     return products.find(UUID.fromString(view.productId()))
         .thenApply(product -> SaleJson.of(view, product.orElse(null)));
+  }
+
+  /** The sale with its product, or the same rejection. */
+  private CompletionStage<Outcome<SaleJson.Sale>> withProduct(Outcome<SaleView> sale) {
+    return sale.thenCompose(view -> withProduct(view).thenApply(Outcome::ok));
   }
 
   /**
@@ -146,14 +144,17 @@ public final class SaleRoutes {
     body.validate();
     UUID saleId = key == null ? UUID.randomUUID()
         : UUID.nameUUIDFromBytes(("sale\n" + admin.userId() + "\n" + key).getBytes(StandardCharsets.UTF_8));
-    CompletionStage<HttpResponse> response = products.find(productId.get()).thenCompose(found -> {
-      Product product = found.orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "No such product"));
+    CompletionStage<Outcome<SaleJson.Sale>> created = products.find(productId.get()).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(Outcome.rejected(ErrorCode.NOT_FOUND, "No such product"));
+      }
+      Product product = found.get();
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
       return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, sales.deadline(), replyTo), SaleDetails.class)
-          .thenApply(details -> Json.response(StatusCodes.CREATED, SaleJson.of(details.sale(), product)));
+          .thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
     });
-    return Routes.completeAsync(response);
+    return Routes.completeAsync(created, sale -> Json.response(StatusCodes.CREATED, sale));
   }
 
   private Route change(UUID saleId, Optional<String> idempotencyKey, Fields body) {
@@ -165,18 +166,16 @@ public final class SaleRoutes {
     return Routes.completeAsync(sales.ask(saleId,
             replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, sales.deadline(), replyTo),
             SaleDetails.class)
-        .thenCompose(details -> withProduct(details.sale()))
-        .thenApply(Json::ok));
+        .thenCompose(changed -> withProduct(changed.map(SaleDetails::sale))), Json::ok);
   }
 
   private Route cancel(UUID saleId) {
     return Routes.completeAsync(sales.ask(saleId, replyTo -> new SaleCommand.CancelSale(sales.deadline(), replyTo), SaleDetails.class)
-        .thenCompose(details -> withProduct(details.sale()))
-        .thenApply(Json::ok));
+        .thenCompose(cancelled -> withProduct(cancelled.map(SaleDetails::sale))), Json::ok);
   }
 
   private Route stats(UUID saleId) {
-    return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class)
-        .thenApply(details -> Json.ok(SaleJson.stats(details.sale()))));
+    return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class),
+        details -> Json.ok(SaleJson.stats(details.sale())));
   }
 }

@@ -59,11 +59,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Hostile input on every endpoint of the API: a table of endpoints crossed with attacks on bodies,
- * path ids, tokens and query strings, plus raw malformed HTTP over a socket. Every answer must be a
- * clean 4xx problem+json with a code from the contract and nothing leaked; the few attacks that are
- * harmless data (SQL metacharacters in a product name) may succeed, and then must round-trip verbatim
- * without harming any table.
+ * Hostile input on every endpoint the node serves (its own list, so a new endpoint is attacked or fails
+ * this test) crossed with attacks on bodies, path ids, tokens and query strings, plus raw malformed HTTP
+ * over a socket. Every answer must be a clean 4xx problem+json with a code from the contract and nothing
+ * leaked; the few attacks that are harmless data (SQL metacharacters in a product name) may succeed, and
+ * then must round-trip verbatim without harming any table.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {
@@ -108,8 +108,24 @@ class HostileInputTest {
   /** A body field; {@code freeText} fields hold arbitrary user text, so SQL in them is just data. */
   record Field(String name, Kind kind, boolean required, boolean freeText) {}
 
-  /** Path placeholders: {product}, {sale} (admin changes), {cancelSale}, {buySale}, {order} (a fresh hold). */
-  record Endpoint(String key, String method, String template, Access access, BodyKind body, List<Field> fields) {
+  /** Which of the fixture's ids fills an endpoint's path parameter ({@code ORDER}: a fresh hold of the caller's). */
+  enum PathId { NONE, PRODUCT, SALE, CANCEL_SALE, BUY_SALE, ORDER }
+
+  /**
+   * What the attacks know of one endpoint: who may call it, its body and fields, and which id its path takes
+   * ({@code SALE} is the sale admins change; cancelling gets a sale of its own, buying the big one).
+   */
+  record Known(String key, Access access, BodyKind body, PathId pathId, List<Field> fields) {}
+
+  /** An endpoint the node serves, with what the attacks know of it. */
+  record Attacked(String key, String method, String template, Access access, BodyKind body, PathId pathId,
+      List<Field> fields) {
+
+    static Attacked of(Endpoint endpoint, Known known) {
+      return new Attacked(known.key(), endpoint.method().name(), endpoint.template(), known.access(), known.body(),
+          known.pathId(), known.fields());
+    }
+
     String label() {
       return method + " " + template;
     }
@@ -143,35 +159,58 @@ class HostileInputTest {
   private static final List<Field> PRODUCT_FIELDS = List.of(text("name", true), text("description", true),
       f("imageUrl", Kind.TEXT, false), f("price", Kind.MONEY, true));
 
-  static final List<Endpoint> ENDPOINTS = List.of(
-      new Endpoint("register", "POST", "/api/auth/register", NONE, BodyKind.REQUIRED,
+  /**
+   * What the attacks know of each endpoint, by the "METHOD template" the node serves it at. The endpoints
+   * attacked are the node's own ({@link #attacked()}); one it serves that is not known here fails
+   * {@link #everyEndpointOfTheNodeIsAttacked()}.
+   */
+  static final Map<String, Known> KNOWN = Map.ofEntries(
+      known("POST /api/auth/register", "register", NONE, BodyKind.REQUIRED, PathId.NONE,
           List.of(f("email", Kind.EMAIL, true), text("password", true), text("name", true))),
-      new Endpoint("login", "POST", "/api/auth/login", NONE, BodyKind.REQUIRED,
+      known("POST /api/auth/login", "login", NONE, BodyKind.REQUIRED, PathId.NONE,
           List.of(f("email", Kind.EMAIL, true), f("password", Kind.TEXT, true))),
-      new Endpoint("me", "GET", "/api/me", CUSTOMER, BodyKind.NONE, List.of()),
-      new Endpoint("products", "GET", "/api/products", NONE, BodyKind.NONE, List.of()),
-      new Endpoint("product", "GET", "/api/products/{product}", NONE, BodyKind.NONE, List.of()),
-      new Endpoint("createProduct", "POST", "/api/admin/products", ADMIN, BodyKind.REQUIRED, PRODUCT_FIELDS),
-      new Endpoint("updateProduct", "PUT", "/api/admin/products/{product}", ADMIN, BodyKind.REQUIRED, PRODUCT_FIELDS),
-      new Endpoint("createSale", "POST", "/api/admin/sales", ADMIN, BodyKind.REQUIRED, List.of(
+      known("GET /api/me", "me", CUSTOMER, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /api/products", "products", NONE, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /api/products/{id}", "product", NONE, BodyKind.NONE, PathId.PRODUCT, List.of()),
+      known("POST /api/admin/products", "createProduct", ADMIN, BodyKind.REQUIRED, PathId.NONE, PRODUCT_FIELDS),
+      known("PUT /api/admin/products/{id}", "updateProduct", ADMIN, BodyKind.REQUIRED, PathId.PRODUCT,
+          PRODUCT_FIELDS),
+      known("POST /api/admin/sales", "createSale", ADMIN, BodyKind.REQUIRED, PathId.NONE, List.of(
           f("productId", Kind.ID, true), f("stock", Kind.INT, true), f("price", Kind.MONEY, false),
           f("startsAt", Kind.INSTANT, true), f("endsAt", Kind.INSTANT, true), f("perUserLimit", Kind.INT, false),
           f("holdSeconds", Kind.INT, false))),
-      new Endpoint("changeSale", "PATCH", "/api/admin/sales/{sale}", ADMIN, BodyKind.REQUIRED, List.of(
+      known("PATCH /api/admin/sales/{id}", "changeSale", ADMIN, BodyKind.REQUIRED, PathId.SALE, List.of(
           f("startsAt", Kind.INSTANT, false), f("endsAt", Kind.INSTANT, false), f("addStock", Kind.INT, false))),
-      new Endpoint("cancelSale", "POST", "/api/admin/sales/{cancelSale}/cancel", ADMIN, BodyKind.NONE, List.of()),
-      new Endpoint("stats", "GET", "/api/admin/sales/{sale}/stats", ADMIN, BodyKind.NONE, List.of()),
-      new Endpoint("sales", "GET", "/api/sales", NONE, BodyKind.NONE, List.of()),
-      new Endpoint("sale", "GET", "/api/sales/{sale}", NONE, BodyKind.NONE, List.of()),
-      new Endpoint("purchase", "POST", "/api/sales/{buySale}/purchase", CUSTOMER, BodyKind.OPTIONAL,
+      known("POST /api/admin/sales/{id}/cancel", "cancelSale", ADMIN, BodyKind.NONE, PathId.CANCEL_SALE, List.of()),
+      known("GET /api/admin/sales/{id}/stats", "stats", ADMIN, BodyKind.NONE, PathId.SALE, List.of()),
+      known("GET /api/admin/sales/{id}/orders", "saleOrders", ADMIN, BodyKind.NONE, PathId.SALE, List.of()),
+      known("GET /api/sales", "sales", NONE, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /api/sales/{id}", "sale", NONE, BodyKind.NONE, PathId.SALE, List.of()),
+      known("GET /api/sales/{id}/events", "events", NONE, BodyKind.NONE, PathId.SALE, List.of()),
+      known("POST /api/sales/{id}/purchase", "purchase", CUSTOMER, BodyKind.OPTIONAL, PathId.BUY_SALE,
           List.of(f("quantity", Kind.INT, false))),
-      new Endpoint("pay", "POST", "/api/orders/{order}/pay", CUSTOMER, BodyKind.REQUIRED,
+      known("POST /api/orders/{id}/pay", "pay", CUSTOMER, BodyKind.REQUIRED, PathId.ORDER,
           List.of(text("paymentToken", true))),
-      new Endpoint("cancelOrder", "DELETE", "/api/orders/{order}", CUSTOMER, BodyKind.NONE, List.of()),
-      new Endpoint("order", "GET", "/api/orders/{order}", CUSTOMER, BodyKind.NONE, List.of()),
-      new Endpoint("orders", "GET", "/api/orders", CUSTOMER, BodyKind.NONE, List.of()),
-      new Endpoint("alive", "GET", "/health/alive", NONE, BodyKind.NONE, List.of()),
-      new Endpoint("ready", "GET", "/health/ready", NONE, BodyKind.NONE, List.of()));
+      known("DELETE /api/orders/{id}", "cancelOrder", CUSTOMER, BodyKind.NONE, PathId.ORDER, List.of()),
+      known("GET /api/orders/{id}", "order", CUSTOMER, BodyKind.NONE, PathId.ORDER, List.of()),
+      known("GET /api/orders", "orders", CUSTOMER, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /health/alive", "alive", NONE, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /health/ready", "ready", NONE, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /metrics", "metrics", NONE, BodyKind.NONE, PathId.NONE, List.of()),
+      known("GET /api/openapi.yaml", "openapi", NONE, BodyKind.NONE, PathId.NONE, List.of()));
+
+  private static Map.Entry<String, Known> known(String endpoint, String key, Access access, BodyKind body,
+      PathId pathId, List<Field> fields) {
+    return Map.entry(endpoint, new Known(key, access, body, pathId, fields));
+  }
+
+  /** The node's endpoints that the attacks know of, in the node's order. */
+  private static List<Attacked> attacked() {
+    return app.node.endpoints().stream()
+        .filter(endpoint -> KNOWN.containsKey(endpoint.toString()))
+        .map(endpoint -> Attacked.of(endpoint, KNOWN.get(endpoint.toString())))
+        .toList();
+  }
 
   // ---------------------------------------------------------------- fixture and shared data
 
@@ -238,28 +277,29 @@ class HostileInputTest {
     }
   }
 
-  /** The valid token and the resolved path of an endpoint (a fresh hold of that token's buyer for {order}). */
+  /** The valid token and the resolved path of an endpoint (a fresh hold of that token's buyer for an order). */
   record Target(String path, String token) {}
 
-  private static Target target(Endpoint e) {
+  private static Target target(Attacked e) {
     return target(e, null);
   }
 
-  private static Target target(Endpoint e, String rawId) {
+  private static Target target(Attacked e, String rawId) {
     String token = switch (e.access()) {
       case NONE -> null;
       case ADMIN -> app.adminToken();
       case CUSTOMER -> e.key().equals("me") ? customerToken : app.newBuyerToken();
     };
-    String path = e.template();
-    if (rawId != null) {
-      path = path.replaceFirst("\\{[A-Za-z]+}", java.util.regex.Matcher.quoteReplacement(rawId));
-    }
-    path = path.replace("{product}", productId).replace("{sale}", adminSaleId)
-        .replace("{cancelSale}", cancelSaleId).replace("{buySale}", buySaleId);
-    if (path.contains("{order}")) {
-      path = path.replace("{order}", reserve(token));
-    }
+    String id = rawId != null ? rawId : switch (e.pathId()) {
+      case NONE -> null;
+      case PRODUCT -> productId;
+      case SALE -> adminSaleId;
+      case CANCEL_SALE -> cancelSaleId;
+      case BUY_SALE -> buySaleId;
+      case ORDER -> reserve(token);
+    };
+    String path = id == null ? e.template()
+        : e.template().replaceFirst("\\{[A-Za-z]+}", java.util.regex.Matcher.quoteReplacement(id));
     return new Target(path, token);
   }
 
@@ -271,7 +311,7 @@ class HostileInputTest {
   }
 
   /** A valid body for the endpoint (fresh email for register). */
-  private static ObjectNode base(Endpoint e) {
+  private static ObjectNode base(Attacked e) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     Instant now = app.now();
     switch (e.key()) {
@@ -290,7 +330,7 @@ class HostileInputTest {
     return body;
   }
 
-  private static Req jsonReq(Target t, Endpoint e, byte[] body) {
+  private static Req jsonReq(Target t, Attacked e, byte[] body) {
     return new Req(e.method(), t.path(), bearer(t.token()), "application/json", body, Map.of(), false);
   }
 
@@ -315,7 +355,7 @@ class HostileInputTest {
   }
 
   /** A case whose body is a JSON node built from the valid body. */
-  private static Case bodyCase(Endpoint e, String attack, java.util.function.UnaryOperator<ObjectNode> edit,
+  private static Case bodyCase(Attacked e, String attack, java.util.function.UnaryOperator<ObjectNode> edit,
       Expect expect) {
     return new Case(e.label() + " | " + attack, () -> {
       Target t = target(e);
@@ -324,7 +364,7 @@ class HostileInputTest {
   }
 
   /** A case whose body is raw bytes made from the valid body's JSON text. */
-  private static Case rawBodyCase(Endpoint e, String attack, String contentType,
+  private static Case rawBodyCase(Attacked e, String attack, String contentType,
       java.util.function.Function<String, byte[]> body, Expect expect) {
     return new Case(e.label() + " | " + attack, () -> {
       Target t = target(e);
@@ -336,7 +376,7 @@ class HostileInputTest {
   // ---------------------------------------------------------------- harmless successes
 
   /** Checks for a 2xx an attack may legitimately get: the data round-trips and no table was harmed. */
-  private static Consumer<Response> harmless(Endpoint e, String field, String value) {
+  private static Consumer<Response> harmless(Attacked e, String field, String value) {
     return r -> {
       switch (e.key()) {
         case "register" -> {
@@ -414,7 +454,7 @@ class HostileInputTest {
         Json.MAPPER.createArrayNode().add(1));
   }
 
-  private static List<Case> bodyCases(Endpoint e) {
+  private static List<Case> bodyCases(Attacked e) {
     List<Case> cases = new ArrayList<>();
     Expect bad = Expect.validation();
     String first = e.firstField();
@@ -547,7 +587,7 @@ class HostileInputTest {
   /** Attacks particular to one endpoint. */
   private static List<Case> specialCases() {
     List<Case> cases = new ArrayList<>();
-    Endpoint register = endpoint("register");
+    Attacked register = endpoint("register");
     // Lower-casing makes this email longer than 254 characters (U+0130 lower-cases to two chars).
     String growing = "a@" + "\u0130".repeat(240) + ".io";
     cases.add(bodyCase(register, "email that grows past 254 chars when lower-cased",
@@ -557,7 +597,7 @@ class HostileInputTest {
     cases.add(bodyCase(register, "password of 8 spaces", body -> body.put("password", "        "),
         Expect.validation().orHarmless(harmless(register, "password", "        "))));
 
-    Endpoint purchase = endpoint("purchase");
+    Attacked purchase = endpoint("purchase");
     for (long quantity : List.of(0L, -1L, 2L, (long) Integer.MAX_VALUE, (long) Integer.MIN_VALUE)) {
       cases.add(bodyCase(purchase, "quantity " + quantity, body -> body.put("quantity", quantity),
           Expect.validation()));
@@ -576,7 +616,7 @@ class HostileInputTest {
               Map.of("Idempotency-Key", key), false);
         }, expect)));
     // The admin's create and change take the same header, checked with the body's fields.
-    for (Endpoint admin : List.of(endpoint("createSale"), endpoint("changeSale"))) {
+    for (Attacked admin : List.of(endpoint("createSale"), endpoint("changeSale"))) {
       keys.forEach((key, expect) -> cases.add(new Case(
           admin.label() + " | Idempotency-Key " + key.substring(0, Math.min(key.length(), 30)), () -> {
             Target t = target(admin);
@@ -586,7 +626,7 @@ class HostileInputTest {
               : Expect.validation().orHarmless(harmless(admin, null, null)))));
     }
 
-    Endpoint createSale = endpoint("createSale");
+    Attacked createSale = endpoint("createSale");
     for (String price : List.of("99999999999.99", "-1.00", "1e3", "NaN", "0x10", "1.999", " 1.00")) {
       cases.add(bodyCase(createSale, "price " + price, body -> body.put("price", price),
           Expect.validation().field("price")));
@@ -608,13 +648,13 @@ class HostileInputTest {
           assertThat(stats.status()).as("stats of an extreme sale: %s", stats).isEqualTo(200);
         })));
 
-    Endpoint changeSale = endpoint("changeSale");
+    Attacked changeSale = endpoint("changeSale");
     cases.add(bodyCase(changeSale, "addStock 0", body -> body.put("addStock", 0), Expect.validation()));
     cases.add(bodyCase(changeSale, "addStock -5", body -> body.put("addStock", -5), Expect.validation()));
     cases.add(bodyCase(changeSale, "addStock " + Integer.MAX_VALUE, body -> body.put("addStock", Integer.MAX_VALUE),
         Expect.validation()));
 
-    Endpoint createProduct = endpoint("createProduct");
+    Attacked createProduct = endpoint("createProduct");
     for (String url : List.of("javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
         "https://x/\"><script>alert(1)</script>", "JAVASCRIPT:alert(1)", " javascript:alert(1)",
         "vbscript:msgbox(1)", "https://x/\u0000.png")) {
@@ -629,8 +669,8 @@ class HostileInputTest {
     return cases;
   }
 
-  private static Endpoint endpoint(String key) {
-    return ENDPOINTS.stream().filter(e -> e.key().equals(key)).findFirst().orElseThrow();
+  private static Attacked endpoint(String key) {
+    return attacked().stream().filter(e -> e.key().equals(key)).findFirst().orElseThrow();
   }
 
   // ---------------------------------------------------------------- path id attacks
@@ -639,7 +679,7 @@ class HostileInputTest {
     return URLEncoder.encode(text, UTF_8).replace("+", "%20");
   }
 
-  private static List<Case> pathCases(Endpoint e) {
+  private static List<Case> pathCases(Attacked e) {
     Map<String, String> ids = new LinkedHashMap<>();
     String uuid = UUID.randomUUID().toString();
     ids.put("not-a-uuid", "not-a-uuid");
@@ -650,7 +690,7 @@ class HostileInputTest {
     ids.put("unicode", enc("ünïcødé-☃-𝄞"));
     ids.put("an encoded NUL", "%00");
     ids.put("an encoded CRLF", "%0D%0AX-Injected:%201");
-    if (e.template().contains("{order}")) {
+    if (e.pathId() == PathId.ORDER) {
       ids.put("an order id with SQL", enc(uuid + "-1' OR '1'='1"));
       ids.put("an order number 0", uuid + "-0");
       ids.put("an order number of 20 digits", uuid + "-" + "9".repeat(20));
@@ -703,7 +743,7 @@ class HostileInputTest {
     return parts[0] + "." + b64(payload) + "." + parts[2];
   }
 
-  private static List<Case> tokenCases(Endpoint e) {
+  private static List<Case> tokenCases(Attacked e) {
     Map<String, Supplier<String>> headers = new LinkedHashMap<>();
     headers.put("no Authorization header", () -> null);
     headers.put("garbage 'abc' without Bearer", () -> "abc");
@@ -741,7 +781,7 @@ class HostileInputTest {
     return cases;
   }
 
-  private static Case tokenCase(Endpoint e, String attack, Supplier<String> header, Expect expect) {
+  private static Case tokenCase(Attacked e, String attack, Supplier<String> header, Expect expect) {
     return new Case(e.label() + " | " + attack, () -> {
       Target t = target(e);
       byte[] body = e.body() == BodyKind.NONE ? null : bytes(base(e));
@@ -751,7 +791,7 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- query strings and methods
 
-  private static List<Case> queryCases(Endpoint e) {
+  private static List<Case> queryCases(Attacked e) {
     Map<String, String> queries = new LinkedHashMap<>();
     queries.put("?status=<script>", "?status=" + enc("<script>alert(1)</script>"));
     queries.put("?limit=-1", "?limit=-1");
@@ -782,7 +822,7 @@ class HostileInputTest {
     return cases;
   }
 
-  private static Case wrongMethodCase(Endpoint e) {
+  private static Case wrongMethodCase(Attacked e) {
     return new Case(e.label() + " | wrong method " + e.wrongMethod(), () -> {
       Target t = target(e);
       return new Req(e.wrongMethod(), t.path(), bearer(t.token()), null, null, Map.of(), false);
@@ -793,7 +833,7 @@ class HostileInputTest {
 
   static Stream<Arguments> endpointAttacks() {
     List<Case> cases = new ArrayList<>();
-    for (Endpoint e : ENDPOINTS) {
+    for (Attacked e : attacked()) {
       if (e.body() != BodyKind.NONE) {
         cases.addAll(bodyCases(e));
       }
@@ -810,6 +850,15 @@ class HostileInputTest {
     }
     cases.addAll(specialCases());
     return cases.stream().map(c -> Arguments.of(c.name(), c));
+  }
+
+  @Order(0)
+  @Test
+  void everyEndpointOfTheNodeIsAttacked() {
+    List<String> served = app.node.endpoints().stream().map(Endpoint::toString).toList();
+
+    assertThat(KNOWN.keySet()).as("the endpoints HostileInputTest.KNOWN knows, against those the node serves")
+        .containsExactlyInAnyOrderElementsOf(served);
   }
 
   @Order(1)

@@ -4,11 +4,12 @@ import static com.flashsale.ops.MetricsTest.samples;
 import static com.flashsale.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.flashsale.http.ApiRoutes;
-import com.flashsale.http.ApiRoutes.Endpoint;
+import com.flashsale.http.Endpoint;
+import com.flashsale.http.RequestLabel;
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class MetricsEndpointTest {
 
   private static final Pattern ROUTE_LABEL = Pattern.compile("route=\"([^\"]*)\"");
+  private static final String COUNT = "http_server_requests_seconds_count";
 
   static FlashSaleFixture app;
   static String saleId;
@@ -72,6 +74,53 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void labelsARequestWithItsEndpointsTemplate() {
+    String id = UUID.randomUUID().toString();
+    app.api.get("/api/sales/" + saleId, null);
+    app.api.post("/api/sales/" + saleId + "/purchase", app.newBuyerToken(), null);
+    app.api.get("/api/admin/sales/" + saleId + "/orders", app.adminToken());
+    app.api.delete("/api/orders/" + id + "-7", app.newBuyerToken());
+    app.api.get("/api/sales", null);
+    app.api.get("/metrics", null);
+
+    String scrape = scrape();
+
+    assertThat(samples(scrape, COUNT, "method=\"GET\"", "route=\"/api/sales/{id}\"")).isNotEmpty();
+    assertThat(samples(scrape, COUNT, "method=\"POST\"", "route=\"/api/sales/{id}/purchase\"")).isNotEmpty();
+    assertThat(samples(scrape, COUNT, "method=\"GET\"", "route=\"/api/admin/sales/{id}/orders\"")).isNotEmpty();
+    assertThat(samples(scrape, COUNT, "method=\"DELETE\"", "route=\"/api/orders/{id}\"")).isNotEmpty();
+    assertThat(samples(scrape, COUNT, "method=\"GET\"", "route=\"/api/sales\"")).isNotEmpty();
+    assertThat(samples(scrape, COUNT, "method=\"GET\"", "route=\"/metrics\"")).isNotEmpty();
+  }
+
+  @Test
+  void labelsARequestNoEndpointServesUnmatched() {
+    String id = UUID.randomUUID().toString();
+    double deletes = requests("DELETE", RequestLabel.UNMATCHED, 404);
+    double gets = requests("GET", RequestLabel.UNMATCHED, 404);
+    double posts = requests("POST", RequestLabel.UNMATCHED, 404);
+
+    app.api.delete("/api/sales/" + id, app.adminToken());
+    app.api.get("/api/sales/" + id + "/purchase", null);
+    app.api.get("/api/sales/", null);
+    app.api.post("/api/sales//purchase", app.newBuyerToken(), null);
+    app.api.get("/api/" + id, null);
+    app.api.send("BREW", "/metrics", null, null, null, Map.of());
+
+    assertThat(requests("DELETE", RequestLabel.UNMATCHED, 404)).isEqualTo(deletes + 1);
+    assertThat(requests("GET", RequestLabel.UNMATCHED, 404)).isEqualTo(gets + 3);
+    assertThat(requests("POST", RequestLabel.UNMATCHED, 404)).isEqualTo(posts + 1);
+    assertThat(samples(scrape(), COUNT, "method=\"BREW\"")).as("a method no route knows is never timed").isEmpty();
+  }
+
+  /** How many requests were timed with these labels so far. */
+  private static double requests(String method, String route, int status) {
+    List<String> lines = samples(scrape(), COUNT, "method=\"" + method + "\"", "route=\"" + route + "\"",
+        "status=\"" + status + "\"");
+    return lines.isEmpty() ? 0 : Double.parseDouble(lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1));
+  }
+
+  @Test
   void neverPutsARawIdInARouteLabel() {
     String unknownSale = UUID.randomUUID().toString();
     app.api.get("/api/sales/" + saleId, null);
@@ -82,8 +131,9 @@ class MetricsEndpointTest {
 
     String scrape = scrape();
 
-    Set<String> allowed = ApiRoutes.ALL.stream().map(Endpoint::template).collect(Collectors.toSet());
-    allowed.add(ApiRoutes.UNMATCHED);
+    Set<String> allowed = app.node.endpoints().stream().map(Endpoint::template)
+        .collect(Collectors.toSet());
+    allowed.add(RequestLabel.UNMATCHED);
     Set<String> routes = new TreeSet<>();
     Matcher labels = ROUTE_LABEL.matcher(scrape);
     while (labels.find()) {

@@ -2,7 +2,6 @@ package com.flashsale.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.flashsale.http.ApiRoutes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -128,31 +127,6 @@ class MetricsTest {
     assertThat(samples(scrape, "jvm_threads_live_threads")).isNotEmpty();
     assertThat(samples(scrape, "system_cpu_count")).isNotEmpty();
     assertThat(samples(scrape, "process_uptime_seconds")).isNotEmpty();
-  }
-
-  @Test
-  void labelsARequestWithItsRouteTemplate() {
-    String id = UUID.randomUUID().toString();
-
-    assertThat(ApiRoutes.labelOf("GET", "/api/sales/" + id)).isEqualTo("/api/sales/{id}");
-    assertThat(ApiRoutes.labelOf("POST", "/api/sales/" + id + "/purchase")).isEqualTo("/api/sales/{id}/purchase");
-    assertThat(ApiRoutes.labelOf("GET", "/api/admin/sales/" + id + "/orders"))
-        .isEqualTo("/api/admin/sales/{id}/orders");
-    assertThat(ApiRoutes.labelOf("DELETE", "/api/orders/" + id + "-7")).isEqualTo("/api/orders/{id}");
-    assertThat(ApiRoutes.labelOf("GET", "/api/sales")).isEqualTo("/api/sales");
-    assertThat(ApiRoutes.labelOf("GET", "/metrics")).isEqualTo("/metrics");
-  }
-
-  @Test
-  void labelsARequestNoRouteServesAsUnmatched() {
-    String id = UUID.randomUUID().toString();
-
-    assertThat(ApiRoutes.labelOf("DELETE", "/api/sales/" + id)).isEqualTo("unmatched");
-    assertThat(ApiRoutes.labelOf("GET", "/api/sales/" + id + "/purchase")).isEqualTo("unmatched");
-    assertThat(ApiRoutes.labelOf("GET", "/api/sales/")).isEqualTo("unmatched");
-    assertThat(ApiRoutes.labelOf("POST", "/api/sales//purchase")).isEqualTo("unmatched");
-    assertThat(ApiRoutes.labelOf("GET", "/api/" + id)).isEqualTo("unmatched");
-    assertThat(ApiRoutes.labelOf("BREW", "/metrics")).isEqualTo("unmatched");
   }
 
   private static String[] append(String[] labels, String label) {

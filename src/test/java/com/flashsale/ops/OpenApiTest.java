@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.flashsale.ErrorCode;
-import com.flashsale.http.ApiRoutes;
-import com.flashsale.http.ApiRoutes.Endpoint;
+import com.flashsale.http.Endpoint;
 import com.flashsale.http.Json;
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
@@ -38,10 +37,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenAPI document, the route table ({@link ApiRoutes}) and the router agree: the document describes
- * exactly the table's routes; a running node serves every route of the table, no other method on those
- * paths and nothing beside them; and no path directive names a segment the table does not know. A route
- * added to the router alone, or to the document alone, fails here.
+ * The OpenAPI document and the node's endpoints (each declared once, in its feature's routes, as an
+ * {@link Endpoint}) agree: the document describes exactly those endpoints; a running node serves every one
+ * of them, no other method on their paths and nothing beside them; and no path directive names a segment no
+ * endpoint knows. An endpoint added without the document, or to the document alone, fails here.
  */
 class OpenApiTest {
 
@@ -80,7 +79,7 @@ class OpenApiTest {
     app.close();
   }
 
-  // ---- the document and the table ----
+  // ---- the document and the endpoints ----
 
   @Test
   void documentDescribesExactlyTheRouteTable() {
@@ -95,15 +94,15 @@ class OpenApiTest {
       });
     }
     Set<String> inCode = new TreeSet<>();
-    ApiRoutes.ALL.forEach(endpoint -> inCode.add(endpoint.toString()));
+    endpoints().forEach(endpoint -> inCode.add(endpoint.toString()));
 
-    assertThat(documented).as("(method, path) pairs of openapi.yaml against ApiRoutes.ALL")
+    assertThat(documented).as("(method, path) pairs of openapi.yaml against the node's endpoints")
         .containsExactlyInAnyOrderElementsOf(inCode);
   }
 
   @Test
   void routeTableHasNoDuplicates() {
-    assertThat(ApiRoutes.ALL).doesNotHaveDuplicates();
+    assertThat(endpoints().stream().map(Endpoint::toString).toList()).doesNotHaveDuplicates();
   }
 
   @Test
@@ -164,7 +163,7 @@ class OpenApiTest {
   @Test
   void everyPathLiteralOfTheRoutesCodeIsASegmentOfTheTable() throws IOException {
     Set<String> segments = new TreeSet<>();
-    ApiRoutes.ALL.forEach(endpoint -> segments.addAll(List.of(endpoint.template().split("/"))));
+    endpoints().forEach(endpoint -> segments.addAll(List.of(endpoint.template().split("/"))));
     Set<String> unknown = new TreeSet<>();
     try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
       for (Path source : sources.filter(file -> file.toString().endsWith(".java")).toList()) {
@@ -182,10 +181,10 @@ class OpenApiTest {
         }
       }
     }
-    assertThat(unknown).as("path segments matched by the routes but named by no route of ApiRoutes.ALL").isEmpty();
+    assertThat(unknown).as("path segments matched by the routes but named by no endpoint").isEmpty();
   }
 
-  // ---- the table and the router ----
+  // ---- the endpoints and the router ----
 
   @Test
   void servesTheDocumentAsYaml() {
@@ -199,20 +198,20 @@ class OpenApiTest {
   @Test
   void servesEveryRouteOfTheTable() {
     List<String> notServed = new ArrayList<>();
-    for (Endpoint endpoint : ApiRoutes.ALL) {
-      Answer answer = send(endpoint.method(), examplePath(endpoint.template()));
+    for (Endpoint endpoint : endpoints()) {
+      Answer answer = send(endpoint.method().name(), examplePath(endpoint.template()));
       if (answer.isNoSuchRoute()) {
         notServed.add(endpoint.toString());
       }
     }
-    assertThat(notServed).as("routes of ApiRoutes.ALL that the router answers with \"No such route\"").isEmpty();
+    assertThat(notServed).as("endpoints that the router answers with \"No such route\"").isEmpty();
   }
 
   @Test
   void servesNoOtherMethodOnTheTablesPaths() {
     Map<String, Set<String>> methodsByTemplate = new LinkedHashMap<>();
-    ApiRoutes.ALL.forEach(endpoint ->
-        methodsByTemplate.computeIfAbsent(endpoint.template(), t -> new TreeSet<>()).add(endpoint.method()));
+    endpoints().forEach(endpoint ->
+        methodsByTemplate.computeIfAbsent(endpoint.template(), t -> new TreeSet<>()).add(endpoint.method().name()));
     List<String> servedButUndeclared = new ArrayList<>();
     methodsByTemplate.forEach((template, declared) -> {
       for (String method : PROBED_METHODS) {
@@ -221,7 +220,7 @@ class OpenApiTest {
         }
       }
     });
-    assertThat(servedButUndeclared).as("served but missing from ApiRoutes.ALL and openapi.yaml").isEmpty();
+    assertThat(servedButUndeclared).as("served but declared by no endpoint and missing from openapi.yaml").isEmpty();
   }
 
   @Test
@@ -247,6 +246,10 @@ class OpenApiTest {
   }
 
   // ---- helpers ----
+
+  private static List<Endpoint> endpoints() {
+    return app.node.endpoints();
+  }
 
   private record Answer(int status, String detail) {
     boolean isNoSuchRoute() {
