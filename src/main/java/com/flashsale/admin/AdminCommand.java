@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code flashsale admin}: the admin command line. It talks only to the public HTTP API (API.md), never
+ * {@code flashsale admin}: the admin command line. It talks only to the public HTTP API (docs/api.md), never
  * to the database, so it works against any node or the nginx in front of a cluster. This group holds
  * what the subcommands read from their surroundings, the environment and the terminal, so tests can
  * give their own; a group without a subcommand is a usage error (exit 2).

@@ -3,7 +3,7 @@ package com.flashsale.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What the tables show of the API's answers (API.md shapes): products, sales and a sale's stats. With
+ * What the tables show of the API's answers (docs/api.md): products, sales and a sale's stats. With
  * {@code --json} the answer is printed as it came instead.
  */
 final class Views {

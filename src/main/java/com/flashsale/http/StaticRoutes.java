@@ -28,7 +28,7 @@ public final class StaticRoutes {
 
   /**
    * The pages load only this origin's scripts, styles and API; product images may come from any http(s)
-   * address (API.md allows an http(s) URL as a product's imageUrl).
+   * address (docs/api.md allows an http(s) URL as a product's imageUrl).
    */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' https: http: data:; "
       + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Paying for a hold (DESIGN.md rule 9): the entity records a payment attempt (a new id, which is the
+ * Paying for a hold (docs/architecture.md rule 9): the entity records a payment attempt (a new id, which is the
  * gateway's idempotency key) before the gateway is called outside the entity, then the entity records the
  * outcome. A unit is never confirmed without a captured charge. Whatever this node does not get to record
  * (it dies, the gateway or the entity does not answer in time, the hold is gone when the charge comes) stays

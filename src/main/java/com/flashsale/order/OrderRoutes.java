@@ -83,7 +83,7 @@ public final class OrderRoutes {
     Integer quantity = body.optionalInteger("quantity", 1, Integer.MAX_VALUE, 1);
     String key = body.idempotencyKey(idempotencyKey);
     body.validate();
-    // DESIGN.md rule 4: answer without crossing the cluster when no unit can come back. A request with
+    // docs/architecture.md rule 4: answer without crossing the cluster when no unit can come back. A request with
     // an Idempotency-Key may be a retry that must get its order back (rule 6), so only the entity answers it.
     Optional<SaleReply.Rejected> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
     if (atEdge.isPresent()) {

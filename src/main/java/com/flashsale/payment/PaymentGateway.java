@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The payment provider, called outside the sale entity (DESIGN.md rule 9). Every payment attempt has a key
+ * The payment provider, called outside the sale entity (docs/architecture.md rule 9). Every payment attempt has a key
  * (its id, written to the sale's events before the first call), so that no call is ever ambiguous for
  * long: a call whose answer was lost is looked up by its key, and a key can be closed so that a charge
  * still on its way is refused.

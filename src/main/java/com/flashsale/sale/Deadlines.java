@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * DESIGN.md rule 7: a request that changes a sale is decided only while its caller still waits for the
+ * docs/architecture.md rule 7: a request that changes a sale is decided only while its caller still waits for the
  * answer. Deadlines are wall-clock instants (a caller's patience is real time, whatever clock a sale's
  * business runs on); nodes' clocks are assumed synchronised to well under the ask timeout.
  */

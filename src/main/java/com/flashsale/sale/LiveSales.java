@@ -138,7 +138,7 @@ public final class LiveSales {
   }
 
   /**
-   * DESIGN.md rule 4: the answer this node gives a purchase by itself, or empty when only the entity can
+   * docs/architecture.md rule 4: the answer this node gives a purchase by itself, or empty when only the entity can
    * decide. Only the entity's own answers that no hold coming back could change: closed for purchase, or
    * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
    */

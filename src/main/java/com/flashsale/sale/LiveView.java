@@ -25,7 +25,7 @@ import java.util.function.BiConsumer;
 /**
  * The live view of one node: the newest {@link SaleUpdate} of every active sale, so that this node's
  * routes ({@code GET /api/sales/{id}}, the SSE streams, purchases rejected at the edge) answer without
- * crossing the cluster (DESIGN.md rule 4). It owns one local pub-sub topic instance per sale it follows,
+ * crossing the cluster (docs/architecture.md rule 4). It owns one local pub-sub topic instance per sale it follows,
  * subscribed with its adapter; the sale entities publish to those topics after every change. It learns
  * which sales to follow from the routes ({@link LiveSales#watch}, for a sale a request asked about) and
  * from the read model ({@link SaleCatalog#active}), re-read every {@code refresh-interval}; its rows also bring back

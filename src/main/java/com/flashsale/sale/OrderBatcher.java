@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.function.IntConsumer;
 
 /**
- * This node's order batcher (DESIGN.md rule 3, group commit). It owns, per sale, the queue of order
+ * This node's order batcher (docs/architecture.md rule 3, group commit). It owns, per sale, the queue of order
  * commands (purchases, payment steps, cancellations) that reached this node while that sale's previous
  * batch was still being written, and sends each queue to the sale entity as one {@link OrderBatch}:
  * idle, a command goes at once (a batch of one); under load, commands gather while a write is in

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * Decides the commands of a buyer's order (reserve, begin / confirm / decline payment, cancel) in
  * arrival order against one state, as if the events of the commands decided before had already been
- * applied (DESIGN.md rule 3: a batch is decided one by one and written in one go). The state itself is
+ * applied (docs/architecture.md rule 3: a batch is decided one by one and written in one go). The state itself is
  * not touched: what this round changes is kept beside it (orders made or changed, units taken and
  * released, Idempotency-Key bindings) until the entity persists {@link #events()}. A single command is
  * a round of one, so both paths share every rule.

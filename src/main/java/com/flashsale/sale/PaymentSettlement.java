@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How one {@link Sale} entity settles its payment attempts in doubt by itself (DESIGN.md rule 9): an attempt
+ * How one {@link Sale} entity settles its payment attempts in doubt by itself (docs/architecture.md rule 9): an attempt
  * whose outcome its caller never recorded (the node calling the gateway died, the gateway did not answer,
  * the confirmation timed out, or a refund failed) is looked up at the gateway by its key once
  * {@code settleAfter} has passed since it began (when its call can no longer be running). Its charge then confirms the

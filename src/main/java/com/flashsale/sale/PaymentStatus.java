@@ -2,7 +2,7 @@ package com.flashsale.sale;
 
 /** The outcome of an order's latest payment attempt. */
 public enum PaymentStatus {
-  /** At the gateway, or its outcome not recorded yet: the sale settles it (DESIGN.md rule 9). */
+  /** At the gateway, or its outcome not recorded yet: the sale settles it (docs/architecture.md rule 9). */
   PENDING,
   /** Declined, or nothing was charged (the attempt's key is closed). */
   DECLINED,

@@ -239,9 +239,9 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   }
 
   /**
-   * Snapshots come from {@link #shouldSnapshot}; this count is never reached. With retention disabled
-   * instead, a request sent while a write failed went unanswered in about one run in five under CPU
-   * load (SaleBatchTest.aFailedWriteLosesTheWholeBatchAndAnswersNoHold); with this, in none of 10 runs.
+   * Snapshots come from {@link #shouldSnapshot}; this count is never reached. Retention is set all the
+   * same because without it a request sent while a write failed can go unanswered under CPU load
+   * (SaleBatchTest.aFailedWriteLosesTheWholeBatchAndAnswersNoHold catches that).
    */
   @Override
   public RetentionCriteria retentionCriteria() {

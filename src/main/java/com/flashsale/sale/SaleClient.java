@@ -49,7 +49,7 @@ public final class SaleClient {
     return Deadlines.after(askTimeout);
   }
 
-  /** An order command: batched with the others for its sale on this node (DESIGN.md rule 3). */
+  /** An order command: batched with the others for its sale on this node (docs/architecture.md rule 3). */
   public CompletionStage<SaleReply> order(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand.OrderCommand> command) {
     if (batcher == null) {
       return ask(saleId, command::apply);

@@ -67,7 +67,7 @@ public sealed interface SaleCommand extends CborSerializable {
 
   /**
    * Order commands that reached one node's batcher while its previous batch for the sale was being
-   * written (DESIGN.md rule 3): decided in this order, written at once, each answered at its own
+   * written (docs/architecture.md rule 3): decided in this order, written at once, each answered at its own
    * {@code replyTo}; {@code replyTo} of the batch learns when the batch is done.
    */
   record OrderBatch(List<OrderCommand> commands, ActorRef<SaleReply> replyTo) implements WithReply {}

@@ -81,7 +81,7 @@ final class SaleDecisions {
   }
 
   /**
-   * DESIGN.md rule 3, group commit: the commands are decided in arrival order; answers that need no
+   * docs/architecture.md rule 3, group commit: the commands are decided in arrival order; answers that need no
    * write (rejections, orders as the journal already has them) go out at once, and every resulting
    * event is persisted in ONE atomic write, after which each remaining command is answered. The
    * batcher gets the number of commands written.

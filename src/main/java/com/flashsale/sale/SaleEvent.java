@@ -29,7 +29,7 @@ public sealed interface SaleEvent extends CborSerializable {
       implements SaleEvent {}
 
   /**
-   * Holds taken together (DESIGN.md rule 3): two or more reservations decided one after another in one
+   * Holds taken together (docs/architecture.md rule 3): two or more reservations decided one after another in one
    * round, written as one event, so a flash crowd costs the journal, and the projection reading it, one
    * row per write rather than one per buyer. It means exactly its {@link #reservations()}, in order.
    */

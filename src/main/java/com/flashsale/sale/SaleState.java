@@ -74,8 +74,8 @@ final class SaleState {
    * The empty state of a sale, for the entity to hand to Akka. Akka evaluates the empty state once per
    * actor and starts every recovery from that same object, the replay after a failed write included; and it
    * applies a write's events to the running state before the write completes. A state mutated in place from
-   * that object would therefore carry a failed write's events into the replay (measured: thousands of
-   * units counted twice after two dropped database connections). So this object is never changed: the
+   * that object would therefore carry a failed write's events into the replay: units counted twice after
+   * a dropped database connection (SaleFailedWriteTest). So this object is never changed: the
    * first event applied to it yields a new state, and each incarnation builds its own from the journal.
    */
   static SaleState blank(String saleId) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rules 1 and 2 on a real 2-node cluster (two actor systems on loopback, real PostgreSQL):
+ * docs/architecture.md rules 1 and 2 on a real 2-node cluster (two actor systems on loopback, real PostgreSQL):
  * a purchase storm through both nodes' HTTP never sells past the stock, and every acknowledged order
  * survives a restart of the whole cluster, exactly once.
  */

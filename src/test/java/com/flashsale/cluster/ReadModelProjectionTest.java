@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 6 (exactly-once read model) on a real 2-node cluster: after a purchase storm during
+ * docs/architecture.md rule 6 (exactly-once read model) on a real 2-node cluster: after a purchase storm during
  * which one node restarts (moving sale entities and projection instances), plus payments and
  * cancellations, the {@code orders} and {@code sales} read tables equal the entities' truth: every
  * acknowledged order exactly once, none missing, counts equal to the entity's stats.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 9 through HTTP, with the shipped gateway simulator and its ledger on PostgreSQL: whatever
+ * docs/architecture.md rule 9 through HTTP, with the shipped gateway simulator and its ledger on PostgreSQL: whatever
  * fails between the charge and its confirmation, every payment ends with one captured charge and a CONFIRMED
  * order, or with every charge given back, as the order (its {@code paymentStatus}) and the ledger both show.
  * The simulator is told how to fail by the card token ({@code slow-N}, {@code lose-answer},

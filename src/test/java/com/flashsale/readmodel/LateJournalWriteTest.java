@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 6, the read model misses no event however late its write commits. The read journal gives a
+ * docs/architecture.md rule 6, the read model misses no event however late its write commits. The read journal gives a
  * hole in the journal's ordering up after a while (here 2 s) and delivers the rows above it; a write committing
  * later is never delivered by tag. Here a sale's first event (its SaleCreated) commits late, after later events of
  * its tag were projected, and nothing follows it: the read model's audit (here every second) finds it.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One node's live view (DESIGN.md rule 4) against sales held in memory, with time moved by the test: which
+ * One node's live view (docs/architecture.md rule 4) against sales held in memory, with time moved by the test: which
  * sales it follows, when it serves one, when it forgets one. The entities are stood in for by the test,
  * which publishes their updates to the sales' topics. {@code LiveViewTest} shows the view end to end.
  */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 4 through HTTP: the node's live view follows every sale, answers {@code GET
+ * docs/architecture.md rule 4 through HTTP: the node's live view follows every sale, answers {@code GET
  * /api/sales/{id}}, and rejects purchases it may reject without asking the entity.
  *
  * <p>To prove that an answer did not come from the entity, a test stalls the entity: it locks the journal

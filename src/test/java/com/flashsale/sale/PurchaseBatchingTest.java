@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN.md rule 3 on a running node: concurrent purchases of one sale are gathered by the node's
+ * docs/architecture.md rule 3 on a running node: concurrent purchases of one sale are gathered by the node's
  * batcher into batches (their sizes in {@code flashsale_reserve_batch_size}), and with batching on or
  * off a storm sells exactly the stock, each unit once.
  */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN.md rule 3, group commit, on the entity: an {@code OrderBatch} (purchases, payment steps,
+ * docs/architecture.md rule 3, group commit, on the entity: an {@code OrderBatch} (purchases, payment steps,
  * cancellations) is decided command by command in arrival order exactly as the same commands one at a
  * time would be, all of its events are written in one atomic write (or none are), rejections are
  * answered without waiting for that write, and each change is answered only after it is written.

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN.md rule 2: a failed journal write leaves no trace. Akka applies a write's events to the running
+ * docs/architecture.md rule 2: a failed journal write leaves no trace. Akka applies a write's events to the running
  * state before the write completes and restarts the entity from the journal when it fails; afterwards the
  * entity answers exactly as the journal says (stats, new orders and their numbers, payments), and a restart
  * recovers the very same state. Each case runs with a snapshot after every event and without snapshots.

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 7, nothing silently dropped: what a sale entity cannot take is answered at once. Akka
+ * docs/architecture.md rule 7, nothing silently dropped: what a sale entity cannot take is answered at once. Akka
  * stashes commands that arrive while the entity writes or recovers, in a stash of bounded capacity (the
  * application's persistence.conf, as here), and drops what does not fit, unanswered; it also unstashes
  * recursively in 2.8 (akka/akka-core#29933), so a stash of a thousand commands that need no write would

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md rule 9, no lost or doubled charge: a payment attempt whose outcome its caller never recorded
+ * docs/architecture.md rule 9, no lost or doubled charge: a payment attempt whose outcome its caller never recorded
  * (its node died between the charge and the confirmation, the confirmation timed out, the gateway's answer
  * was lost) is settled by the sale itself, by the attempt's key at the gateway: it ends CONFIRMED with its
  * one captured charge, or released with the charge given back (a refund is an event), or with its key

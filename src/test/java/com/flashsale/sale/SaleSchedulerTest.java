@@ -39,7 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sale scheduler (DESIGN.md rule 5) on real nodes: it wakes sale entities at their start and end so
+ * The sale scheduler (docs/architecture.md rule 5) on real nodes: it wakes sale entities at their start and end so
  * every node hears LIVE and ENDED with no buyer asking, wakes a sale whose node went away so its holds
  * still expire, and keeps doing so from another node when its own node leaves. The {@code sales} rows
  * are arranged by JDBC: the projection that normally writes them is not under test here.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sale scheduler (DESIGN.md rule 5) against sales held in memory, with time moved by the test: which
+ * The sale scheduler (docs/architecture.md rule 5) against sales held in memory, with time moved by the test: which
  * sale it wakes when. {@code SaleSchedulerTest} shows the same end to end, on real nodes.
  */
 class SaleSchedulerTimersTest {
