@@ -9,7 +9,6 @@ import com.flashsale.storage.Database;
 import com.flashsale.storage.PooledJdbcSession;
 import com.flashsale.testing.JournalRows;
 import com.flashsale.testing.TestDatabase;
-import com.typesafe.config.ConfigFactory;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,12 +49,7 @@ class ReadModelHandlerTest {
   @BeforeAll
   static void startDatabase() {
     journal = new JournalRows();
-    database = Database.open(ConfigFactory.parseMap(Map.of(
-        "flashsale.db.url", TestDatabase.fresh("read_model_handler"),
-        "flashsale.db.user", TestDatabase.user(),
-        "flashsale.db.password", TestDatabase.password(),
-        "flashsale.db.pool-size", 2)));
-    database.migrate();
+    database = TestDatabase.migrated("read_model_handler");
   }
 
   @AfterAll

@@ -7,7 +7,6 @@ import com.flashsale.sale.SaleStatus;
 import com.flashsale.sale.SaleUpdate;
 import com.flashsale.storage.Database;
 import com.flashsale.testing.TestDatabase;
-import com.typesafe.config.ConfigFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -37,12 +36,7 @@ class SaleQueriesTest {
 
   @BeforeAll
   static void startDatabase() {
-    database = Database.open(ConfigFactory.parseMap(Map.of(
-        "flashsale.db.url", TestDatabase.fresh("sale_queries"),
-        "flashsale.db.user", TestDatabase.user(),
-        "flashsale.db.password", TestDatabase.password(),
-        "flashsale.db.pool-size", 2)));
-    database.migrate();
+    database = TestDatabase.migrated("sale_queries");
     queries = new SaleQueries(database);
   }
 

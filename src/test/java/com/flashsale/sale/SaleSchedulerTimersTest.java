@@ -86,6 +86,16 @@ class SaleSchedulerTimersTest {
     return sent;
   }
 
+  /** Moves time to {@code at}: the sale is woken then, and not a moment before. */
+  private void expectWokenAt(String id, Instant at) {
+    pass(Duration.between(clock.instant(), at).minusMillis(100));
+    entities.expectNoMessage(Duration.ofMillis(100));
+    pass(Duration.ofMillis(100));
+    Sent woken = expectWake();
+    assertThat(woken.saleId()).isEqualTo(id);
+    assertThat(((SaleCommand.WakeUp) woken.command()).at()).isEqualTo(at);
+  }
+
   private Set<String> expectWakes(int count) {
     Set<String> woken = new HashSet<>();
     for (int i = 0; i < count; i++) {
@@ -100,12 +110,7 @@ class SaleSchedulerTimersTest {
     startScheduler(1);
     assertThat(expectWake().saleId()).as("kept running while upcoming").isEqualTo(id);
 
-    pass(Duration.ofMillis(9_900));
-    entities.expectNoMessage(Duration.ofMillis(100));
-    pass(Duration.ofMillis(100));
-    Sent woken = expectWake();
-    assertThat(woken.saleId()).isEqualTo(id);
-    assertThat(((SaleCommand.WakeUp) woken.command()).at()).isEqualTo(T0.plusSeconds(10));
+    expectWokenAt(id, T0.plusSeconds(10));
   }
 
   @Test
@@ -114,12 +119,7 @@ class SaleSchedulerTimersTest {
     startScheduler(1);
     assertThat(expectWake().saleId()).as("a new scheduler wakes the live sales at once").isEqualTo(id);
 
-    pass(Duration.ofMillis(9_900));
-    entities.expectNoMessage(Duration.ofMillis(100));
-    pass(Duration.ofMillis(100));
-    Sent woken = expectWake();
-    assertThat(woken.saleId()).isEqualTo(id);
-    assertThat(((SaleCommand.WakeUp) woken.command()).at()).isEqualTo(T0.plusSeconds(10));
+    expectWokenAt(id, T0.plusSeconds(10));
   }
 
   @Test
@@ -180,12 +180,7 @@ class SaleSchedulerTimersTest {
     pass(POLL);
     awaitReads(2);
 
-    pass(Duration.ofSeconds(8));
-    entities.expectNoMessage(Duration.ofMillis(100));
-    pass(Duration.ofSeconds(10));
-    Sent woken = expectWake();
-    assertThat(woken.saleId()).isEqualTo(id);
-    assertThat(((SaleCommand.WakeUp) woken.command()).at()).isEqualTo(T0.plusSeconds(20));
+    expectWokenAt(id, T0.plusSeconds(20));
   }
 
   /** The same sale, its start moved. */

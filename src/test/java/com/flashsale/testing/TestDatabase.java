@@ -1,9 +1,12 @@
 package com.flashsale.testing;
 
+import com.flashsale.storage.Database;
 import com.flashsale.storage.EmbeddedPostgres;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +27,17 @@ public final class TestDatabase {
 
   public static String password() {
     return env("FLASHSALE_TEST_DB_PASSWORD", EmbeddedPostgres.PASSWORD);
+  }
+
+  /** A pool on a new database with the node's schema, for tests of the classes that own tables. */
+  public static Database migrated(String purpose) {
+    Database database = Database.open(ConfigFactory.parseMap(Map.of(
+        "flashsale.db.url", fresh(purpose),
+        "flashsale.db.user", user(),
+        "flashsale.db.password", password(),
+        "flashsale.db.pool-size", 2)));
+    database.migrate();
+    return database;
   }
 
   /** The JDBC URL of a new, empty database. */
