@@ -119,7 +119,7 @@ public final class FlashSaleNode {
     Auth auth = new Auth(tokens, limits);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
     LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
-    LiveSales live = LiveView.start(system, catalog, sales, clock, liveSettings);
+    LiveSales live = LiveView.start(system, catalog, sales, clock, liveSettings, Sale.sender(system));
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
     List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());

@@ -97,7 +97,7 @@ public final class LiveSales {
 
   // ---- read by routes ----
 
-  /** The newest update of a sale the view serves; empty while it does not (yet) know the sale. */
+  /** The newest update of a sale the view serves; empty while it does not (yet) serve the sale. */
   public Optional<SaleUpdate> latest(UUID saleId) {
     return Optional.ofNullable(latest.get(saleId));
   }
@@ -127,9 +127,9 @@ public final class LiveSales {
    * which may answer that there is no such sale.
    */
   public CompletionStage<Outcome<SaleView>> current(UUID saleId) {
-    SaleUpdate held = latest.get(saleId);
-    if (held != null) {
-      return CompletableFuture.completedFuture(Outcome.ok(asOf(held.sale(), clock.instant())));
+    Optional<SaleUpdate> held = latest(saleId);
+    if (held.isPresent()) {
+      return CompletableFuture.completedFuture(Outcome.ok(asOf(held.get().sale(), clock.instant())));
     }
     return sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class).thenApply(asked -> asked.map(details -> {
       watch(saleId);
@@ -138,22 +138,21 @@ public final class LiveSales {
   }
 
   /**
-   * docs/architecture.md rule 4: the answer this node gives a purchase by itself, or empty when only the entity can
-   * decide. Only the entity's own answers that no hold coming back could change: closed for purchase, or
-   * sold out with no open hold. Never a reservation, and nothing about a sale the view does not serve.
+   * docs/architecture.md rule 4: the answer this node gives a purchase by itself, or empty when only the
+   * entity can decide. Only the entity's own answers that no hold coming back could change: closed for
+   * purchase, or sold out with no open hold. Never a reservation, and nothing about a sale the view does
+   * not serve.
    */
   public Optional<Rejected> rejectionAtEdge(UUID saleId) {
-    SaleUpdate held = latest.get(saleId);
-    if (held == null) {
-      return Optional.empty();
-    }
-    SaleView sale = held.sale();
-    SaleStatus status = statusAt(sale, clock.instant());
-    Rejected closed = status.closedForPurchase(sale.startsAt(), sale.endsAt());
-    if (closed != null) {
-      return Optional.of(closed);
-    }
-    return status == SaleStatus.SOLD_OUT && sale.reserved() == 0 ? Optional.of(SaleStatus.NO_UNIT_LEFT) : Optional.empty();
+    return latest(saleId).map(held -> {
+      SaleView sale = held.sale();
+      SaleStatus status = statusAt(sale, clock.instant());
+      Rejected closed = status.closedForPurchase(sale.startsAt(), sale.endsAt());
+      if (closed != null) {
+        return closed;
+      }
+      return status == SaleStatus.SOLD_OUT && sale.reserved() == 0 ? SaleStatus.NO_UNIT_LEFT : null;
+    });
   }
 
   /**
@@ -167,10 +166,7 @@ public final class LiveSales {
     return Source.single(Done.getInstance()).concat(changes)
         .conflate((pending, next) -> pending)
         .throttle(settings.maxEventsPerSecond(), Duration.ofSeconds(1))
-        .map(change -> {
-          SaleUpdate held = latest.get(saleId);
-          return asOf(held != null ? held.sale() : current, clock.instant());
-        })
+        .map(change -> asOf(latest(saleId).map(SaleUpdate::sale).orElse(current), clock.instant()))
         .via(streams.flow());
   }
 

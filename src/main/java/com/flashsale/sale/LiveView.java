@@ -95,15 +95,13 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
   private final Map<UUID, Followed> followed = new HashMap<>();
   private long topicsSpawned;
 
-  /** Starts this node's live view and answers the read side the routes use. */
+  /**
+   * Starts this node's live view and answers the read side the routes use.
+   *
+   * @param toSale sends a command to a sale entity ({@link Sale#sender})
+   */
   public static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, Clock clock,
-      Settings settings) {
-    return start(system, catalog, sales, clock, settings, Sale.sender(system));
-  }
-
-  /** @param toSale sends a command to a sale entity (through sharding, on a node) */
-  static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, Clock clock, Settings settings,
-      BiConsumer<String, SaleCommand> toSale) {
+      Settings settings, BiConsumer<String, SaleCommand> toSale) {
     LiveSales board = new LiveSales(system, sales, clock, settings);
     Behavior<Command> view = Behaviors.setup(context -> Behaviors.withTimers(
         timers -> new LiveView(context, timers, board, catalog, clock, settings, toSale)));

@@ -141,7 +141,6 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.OrderCommand.class, (state, cmd) -> decisions.decide(state, cmd, now()))
         .onCommand(SaleCommand.OrderBatch.class, (state, cmd) -> decisions.decideBatch(state, cmd, now()))
         .onCommand(SaleCommand.GetOrder.class, (state, cmd) -> decisions.getOrder(state, cmd))
-        .onCommand(SaleCommand.GetOrdersOf.class, (state, cmd) -> decisions.getOrdersOf(state, cmd))
         .onCommand(SaleCommand.ChangeSale.class, (state, cmd) -> decisions.change(state, cmd, now()))
         .onCommand(SaleCommand.CancelSale.class, (state, cmd) -> decisions.cancelSale(state, cmd, now()))
         .onCommand(SaleCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),

@@ -37,10 +37,6 @@ public final class SaleClient {
     this.batcher = batcher;
   }
 
-  public SaleClient(ActorSystem<?> system, Duration askTimeout) {
-    this(system, askTimeout, null);
-  }
-
   /**
    * The deadline of a request sent now: the entity does not decide it after this, when this node has
    * answered its client 503 already.

@@ -75,7 +75,6 @@ public sealed interface SaleCommand extends CborSerializable {
   record GetOrder(long orderNo, String userId, boolean byAdmin, ActorRef<SaleReply> replyTo)
       implements WithReply {}
 
-  record GetOrdersOf(String userId, ActorRef<SaleReply> replyTo) implements WithReply {}
 
   /**
    * An admin change; null fields and {@code addStock == 0} leave that part unchanged. {@code idempotencyKey}

@@ -9,7 +9,6 @@ import com.flashsale.sale.SaleCommand.CancelSale;
 import com.flashsale.sale.SaleCommand.ChangeSale;
 import com.flashsale.sale.SaleCommand.Create;
 import com.flashsale.sale.SaleCommand.GetOrder;
-import com.flashsale.sale.SaleCommand.GetOrdersOf;
 import com.flashsale.sale.SaleCommand.OrderBatch;
 import com.flashsale.sale.SaleCommand.OrderCommand;
 import com.flashsale.sale.SaleCommand.WithReply;
@@ -129,11 +128,6 @@ final class SaleDecisions {
     }
     Rejected notTheirs = order.refusalFor(cmd.userId(), cmd.byAdmin());
     return effect.reply(cmd.replyTo(), notTheirs != null ? notTheirs : new OrderDetails(state.view(order), false));
-  }
-
-  ReplyEffect<SaleEvent, SaleState> getOrdersOf(SaleState state, GetOrdersOf cmd) {
-    return effect.reply(cmd.replyTo(),
-        new SaleReply.OrderList(state.ordersOf(cmd.userId()).stream().map(state::view).toList()));
   }
 
   /** Admin changes: the start moves only before it, the end only while not ended, stock only grows. */

@@ -2,7 +2,6 @@ package com.flashsale.sale;
 
 import com.flashsale.CborSerializable;
 import com.flashsale.ErrorCode;
-import java.util.List;
 
 /** Every answer of a sale entity: an outcome, or a rejection as a value (mapped to HTTP in one place). */
 public sealed interface SaleReply extends CborSerializable {
@@ -11,8 +10,6 @@ public sealed interface SaleReply extends CborSerializable {
 
   /** {@code created} is true only for a hold made by this very request (HTTP 201, else 200). */
   record OrderDetails(OrderView order, boolean created) implements SaleReply {}
-
-  record OrderList(List<OrderView> orders) implements SaleReply {}
 
   /** The hold is marked as being paid: the caller may now charge the buyer. */
   record ReadyToPay(OrderView order) implements SaleReply {}

@@ -266,15 +266,6 @@ final class SaleState {
     return ordersByUser.getOrDefault(userId, List.of());
   }
 
-  List<Order> ordersOf(String userId) {
-    List<Order> result = new ArrayList<>();
-    for (long no : ordersByUser.getOrDefault(userId, List.of())) {
-      result.add(orders.get(no));
-    }
-    result.sort(Comparator.comparingLong(Order::orderNo).reversed());
-    return result;
-  }
-
   List<Long> openHoldNos() {
     return List.copyOf(openHolds);
   }

@@ -10,7 +10,6 @@ import com.flashsale.sale.SaleEvent.SaleCancelled;
 import com.flashsale.sale.SaleEvent.SaleRescheduled;
 import com.flashsale.sale.SaleEvent.StockAdded;
 import com.flashsale.sale.SaleReply.OrderDetails;
-import com.flashsale.sale.SaleReply.OrderList;
 import com.flashsale.sale.SaleReply.SaleDetails;
 import java.time.Duration;
 import java.time.Instant;
@@ -228,23 +227,5 @@ class SaleAdminTest extends SaleSpec {
     assertThat(last.confirmed()).isEqualTo(1);
     assertThat(last.available()).isEqualTo(7);
     assertThat(last.released()).isEqualTo(5);
-  }
-
-  // ---- reading ----
-
-  @Test
-  void listsABuyersOrdersNewestFirst() {
-    sale.createLive(10, 1, 300);
-    long first = sale.reserved("alice");
-    sale.cancelOrder(first, "alice");
-    sale.reserved("bob");
-    long second = sale.reserved("alice");
-    sale.cancelOrder(second, "alice");
-    long third = sale.reserved("alice");
-
-    var result = sale.ordersOf("alice");
-
-    assertThat(result.replyOfType(OrderList.class).orders()).extracting(SaleHarness::orderNo)
-        .containsExactly(third, second, first);
   }
 }

@@ -184,10 +184,6 @@ final class SaleHarness {
     return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.GetOrder(orderNo, ADMIN, true, replyTo));
   }
 
-  CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> ordersOf(String userId) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.GetOrdersOf(userId, replyTo));
-  }
-
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
       int addStock) {
     return change(startsAt, endsAt, addStock, null);
@@ -261,9 +257,10 @@ final class SaleHarness {
     print.put("nextReleaseDeadline", state.nextReleaseDeadline(PAYMENT_GRACE));
     print.put("nextOrderNo", state.nextOrderNo());
     for (String user : new TreeSet<>(orders.stream().map(Order::userId).toList())) {
-      print.put("ordersOf " + user, state.ordersOf(user));
-      print.put("unitsTakenBy " + user, Order.unitsTaken(state.ordersOf(user)));
-      print.put("openHoldOf " + user, Order.openHold(state.ordersOf(user)));
+      List<Order> ordersOfUser = state.orderNosOf(user).stream().map(state::order).toList();
+      print.put("ordersOf " + user, ordersOfUser);
+      print.put("unitsTakenBy " + user, Order.unitsTaken(ordersOfUser));
+      print.put("openHoldOf " + user, Order.openHold(ordersOfUser));
     }
     for (Order order : orders) {
       if (order.idempotencyKey() != null) {

@@ -105,7 +105,7 @@ class SalePurchaseTest extends SaleSpec {
   void answersNotFoundToEveryCommandBeforeTheSaleIsCreated() {
     List<CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply>> results = List.of(
         sale.reserve("alice"), sale.beginPayment(1, "alice"), sale.confirm(1, "pay-1"), sale.decline(1),
-        sale.cancelOrder(1, "alice"), sale.getOrder(1, "alice"), sale.ordersOf("alice"),
+        sale.cancelOrder(1, "alice"), sale.getOrder(1, "alice"),
         sale.change(null, null, 5), sale.cancelSale(), sale.get());
 
     assertThat(results).allSatisfy(result -> assertRejected(result, ErrorCode.NOT_FOUND));
