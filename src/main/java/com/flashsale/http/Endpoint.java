@@ -2,6 +2,7 @@ package com.flashsale.http;
 
 import akka.http.javadsl.model.HttpMethod;
 import akka.http.javadsl.model.HttpMethods;
+import akka.http.javadsl.model.Uri;
 import akka.http.javadsl.server.Route;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,20 @@ public record Endpoint(HttpMethod method, String template, Function<List<String>
       throw new IllegalArgumentException(endpoint + ": its handler takes " + parameters + " path parameters");
     }
     return endpoint;
+  }
+
+  /** The values of this endpoint's parameters in a request's path (which the endpoint's template matched). */
+  List<String> parameters(Uri uri) {
+    List<String> values = new ArrayList<>(1);
+    List<String> segments = segments();
+    int i = 0;
+    for (String segment : uri.pathSegments()) {
+      if (i < segments.size() && isParameter(segments.get(i))) {
+        values.add(segment);
+      }
+      i++;
+    }
+    return values;
   }
 
   List<String> segments() {

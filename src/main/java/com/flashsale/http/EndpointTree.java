@@ -1,6 +1,7 @@
 package com.flashsale.http;
 
 import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.extractUri;
 import static akka.http.javadsl.server.Directives.method;
 import static akka.http.javadsl.server.Directives.pathEnd;
 import static akka.http.javadsl.server.Directives.pathPrefix;
@@ -18,7 +19,9 @@ import java.util.function.Supplier;
  * The directive tree of a list of endpoints: a branch per path segment, literal segments tried before a
  * parameter, so a request walks one path down the tree. At an endpoint's path, each method is a leaf that
  * labels the request with the endpoint's template ({@link RequestLabel}) before its route runs; a known path
- * asked with another method is rejected as Akka does (and answered 404 like an unknown path).
+ * asked with another method is rejected as Akka does (and answered 404 like an unknown path). The tree is
+ * built once: a leaf reads its parameters' values from the request's path, so no request builds routes
+ * of its own on the way down.
  */
 final class EndpointTree {
 
@@ -32,7 +35,7 @@ final class EndpointTree {
   static Route of(List<Endpoint> endpoints, Function<Supplier<Route>, Route> around) {
     EndpointTree root = new EndpointTree();
     endpoints.forEach(endpoint -> root.add(endpoint, endpoint.segments()));
-    return root.route(List.of(), around);
+    return root.route(around);
   }
 
   private void add(Endpoint endpoint, List<String> segments) {
@@ -53,30 +56,25 @@ final class EndpointTree {
     child.add(endpoint, segments.subList(1, segments.size()));
   }
 
-  /** This node's routes, given the values of the parameters on the way here. */
-  private Route route(List<String> values, Function<Supplier<Route>, Route> around) {
+  /** This node's routes. */
+  private Route route(Function<Supplier<Route>, Route> around) {
     List<Route> branches = new ArrayList<>();
     if (!byMethod.isEmpty()) {
       Route here = concatAll(byMethod.values().stream()
           .map(endpoint -> method(endpoint.method(), () -> RequestLabel.labelled(endpoint.template(),
-              () -> around.apply(() -> endpoint.handler().apply(values)))))
+              () -> around.apply(() -> extractUri(uri -> endpoint.handler().apply(endpoint.parameters(uri)))))))
           .toList());
       branches.add(pathEnd(() -> here));
     }
     literals.forEach((literal, child) -> {
-      Route below = child.route(values, around);
+      Route below = child.route(around);
       branches.add(pathPrefix(literal, () -> below));
     });
     if (parameter != null) {
-      branches.add(pathPrefix(segment(), value -> parameter.route(with(values, value), around)));
+      Route below = parameter.route(around);
+      branches.add(pathPrefix(segment(), value -> below));
     }
     return concatAll(branches);
-  }
-
-  private static List<String> with(List<String> values, String value) {
-    List<String> more = new ArrayList<>(values);
-    more.add(value);
-    return List.copyOf(more);
   }
 
   private static Route concatAll(List<Route> routes) {
