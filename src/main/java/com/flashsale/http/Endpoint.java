@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * One route of the node, declared once by its feature: an HTTP method, a path template whose
@@ -75,14 +76,21 @@ public record Endpoint(HttpMethod method, String template, Function<List<String>
     return endpoint;
   }
 
-  /** The values of this endpoint's parameters in a request's path (which the endpoint's template matched). */
-  List<String> parameters(Uri uri) {
-    List<String> values = new ArrayList<>(1);
+  /** Where this endpoint's parameters stand among its path's segments (read once, when the router is built). */
+  int[] parameterPositions() {
     List<String> segments = segments();
+    return IntStream.range(0, segments.size()).filter(i -> isParameter(segments.get(i))).toArray();
+  }
+
+  /** The segments of a request's path at {@code positions}: the values of the parameters its endpoint matched. */
+  static List<String> valuesAt(Uri uri, int[] positions) {
+    List<String> values = new ArrayList<>(positions.length);
     int i = 0;
+    int next = 0;
     for (String segment : uri.pathSegments()) {
-      if (i < segments.size() && isParameter(segments.get(i))) {
+      if (next < positions.length && positions[next] == i) {
         values.add(segment);
+        next++;
       }
       i++;
     }

@@ -61,8 +61,10 @@ final class EndpointTree {
     List<Route> branches = new ArrayList<>();
     if (!byMethod.isEmpty()) {
       Route here = concatAll(byMethod.values().stream()
-          .map(endpoint -> method(endpoint.method(), () -> RequestLabel.labelled(endpoint.template(),
-              () -> around.apply(() -> extractUri(uri -> endpoint.handler().apply(endpoint.parameters(uri)))))))
+          .map(endpoint -> {
+            Supplier<Route> serve = serving(endpoint);
+            return method(endpoint.method(), () -> RequestLabel.labelled(endpoint.template(), () -> around.apply(serve)));
+          })
           .toList());
       branches.add(pathEnd(() -> here));
     }
@@ -75,6 +77,15 @@ final class EndpointTree {
       branches.add(pathPrefix(segment(), value -> below));
     }
     return concatAll(branches);
+  }
+
+  /** The endpoint's route for a request; only an endpoint with parameters reads the request's path for them. */
+  private static Supplier<Route> serving(Endpoint endpoint) {
+    int[] positions = endpoint.parameterPositions();
+    if (positions.length == 0) {
+      return () -> endpoint.handler().apply(List.of());
+    }
+    return () -> extractUri(uri -> endpoint.handler().apply(Endpoint.valuesAt(uri, positions)));
   }
 
   private static Route concatAll(List<Route> routes) {
