@@ -37,8 +37,4 @@ public final class InFlightLimit {
       throw e;
     }
   }
-
-  public int inFlight() {
-    return inFlight.get();
-  }
 }

@@ -26,12 +26,23 @@ class InFlightLimitTest {
     }).toCompletableFuture();
 
     assertThat(started[0]).isFalse();
-    assertThatThrownBy(refused::join).isInstanceOf(CompletionException.class)
-        .cause().isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED));
+    assertOverloaded(refused);
     first.completeExceptionally(new IllegalStateException("failed work frees its slot too"));
-    assertThat(limit.inFlight()).isEqualTo(1);
-    assertThat(limit.run(() -> CompletableFuture.completedFuture("y")).toCompletableFuture().join()).isEqualTo("y");
+    limit.run(CompletableFuture::new);
+    assertRefused(limit);
+
     second.complete("done");
-    assertThat(limit.inFlight()).isZero();
+    assertThat(limit.run(() -> CompletableFuture.completedFuture("y")).toCompletableFuture().join()).isEqualTo("y");
+    limit.run(CompletableFuture::new);
+    assertRefused(limit);
+  }
+
+  private static void assertRefused(InFlightLimit limit) {
+    assertOverloaded(limit.run(() -> CompletableFuture.completedFuture("z")).toCompletableFuture());
+  }
+
+  private static void assertOverloaded(CompletableFuture<?> answer) {
+    assertThatThrownBy(answer::join).isInstanceOf(CompletionException.class)
+        .cause().isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED));
   }
 }
