@@ -36,6 +36,9 @@ MODES=${MODES-"off on"}
 VIA=${VIA:-nginx}
 CAPACITY=${CAPACITY:-on}
 out="$root/gatling/target/benchmark"
+# The admin who creates the sales: local takes this password for its first admin, Gatling and the storm tool
+# read it from the environment.
+export FLASHSALE_ADMIN_PASSWORD="${FLASHSALE_ADMIN_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}"
 # Gatling holds a socket per buyer waiting for an answer: a collapsing run (batching off) can reach the
 # descriptor limit, and the JVM then fails to load its own classes. Raised where allowed.
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

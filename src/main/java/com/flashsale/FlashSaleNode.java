@@ -90,6 +90,10 @@ public final class FlashSaleNode {
     system.getWhenTerminated().thenRun(db::close);
 
     Metrics metrics = Metrics.start(system, Sale.ENTITY_KEY);
+    if (NodeConfig.isProduction(config)) {
+      log.warn("FLASHSALE_PAYMENT_GATEWAY={}: payments are SIMULATED in production; every buyer's payment is approved "
+          + "and nobody is charged", config.getString("flashsale.payment.gateway"));
+    }
     PaymentGateway gateway = new SimulatedPaymentGateway(db, config.getDuration("flashsale.payment.simulator-delay"));
     Sale.init(system, clock, SaleSettings.fromConfig(config), gateway, metrics);
     SaleCatalog catalog = new SaleQueries(db);

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * Loads a node's configuration: the HOCON files (with their FLASHSALE_* environment overrides), plus
- * what HOCON cannot express itself: the seed node list from {@code FLASHSALE_SEED_NODES} and the JWT
- * secret rule (a production start without a secret is refused).
+ * what HOCON cannot express itself: the seed node list from {@code FLASHSALE_SEED_NODES}, and the rules a
+ * start must pass. A node runs in production unless {@code FLASHSALE_ENV=development} asks for the
+ * development defaults; production refuses to start on a setting that would leave it open (see
+ * {@link #refuseOpenProductionSettings}).
  */
 public final class NodeConfig {
 
@@ -20,6 +22,15 @@ public final class NodeConfig {
 
   /** The development default of flashsale.admin.password (flashsale.conf); refused in production. */
   static final String DEV_ADMIN_PASSWORD = "admin-change-me";
+
+  /** The development default of flashsale.db.password (flashsale.conf); refused in production. */
+  static final String DEV_DB_PASSWORD = "postgres";
+
+  /** The shortest admin or database password production accepts. */
+  static final int MIN_PASSWORD_LENGTH = 12;
+
+  /** The one payment gateway this build has: it approves every token not starting with "decline". */
+  public static final String SIMULATOR = "simulator";
 
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:[0-9]{1,5}");
 
@@ -43,8 +54,12 @@ public final class NodeConfig {
           + config.getInt("akka.remote.artery.canonical.port");
       derived.put("akka.cluster.seed-nodes", seedNodes(seedNodesEnv == null || seedNodesEnv.isBlank() ? self : seedNodesEnv));
     }
-    derived.put("flashsale.jwt.secret", jwtSecret(config));
-    refuseDefaultAdminPasswordInProduction(config);
+    boolean production = isProduction(config);
+    derived.put("flashsale.jwt.secret", jwtSecret(config, production));
+    derived.put("flashsale.payment.gateway", paymentGateway(config, production));
+    if (production) {
+      refuseOpenProductionSettings(config);
+    }
     refuseSettlingBeforeTheGatewayGaveUp(config);
     return ConfigFactory.load(ConfigFactory.parseMap(derived).withFallback(unresolved));
   }
@@ -61,14 +76,54 @@ public final class NodeConfig {
     return seeds;
   }
 
-  static boolean isProduction(Config config) {
-    return "production".equalsIgnoreCase(config.getString("flashsale.env"));
+  /** Production unless development is asked for by name; any other value is refused rather than guessed. */
+  public static boolean isProduction(Config config) {
+    String env = config.getString("flashsale.env");
+    return switch (env) {
+      case "production" -> true;
+      case "development" -> false;
+      default -> throw new InvalidConfig("FLASHSALE_ENV must be production (the default) or development, got '" + env + "'");
+    };
   }
 
-  static void refuseDefaultAdminPasswordInProduction(Config config) {
-    if (isProduction(config) && DEV_ADMIN_PASSWORD.equals(config.getString("flashsale.admin.password"))) {
-      throw new InvalidConfig("FLASHSALE_ENV=production needs FLASHSALE_ADMIN_PASSWORD (not the development default)");
+  /**
+   * What production refuses, each with what to set: a password that is a development default or short
+   * enough to guess, and rate limits off (every client could then take the node's whole capacity).
+   */
+  static void refuseOpenProductionSettings(Config config) {
+    refuseWeakPassword(config.getString("flashsale.admin.password"), DEV_ADMIN_PASSWORD, "FLASHSALE_ADMIN_PASSWORD");
+    refuseWeakPassword(config.getString("flashsale.db.password"), DEV_DB_PASSWORD, "FLASHSALE_DB_PASSWORD");
+    if (!config.getBoolean("flashsale.rate-limits.enabled")) {
+      throw new InvalidConfig("Production needs rate limits: unset FLASHSALE_RATE_LIMITS (or set it to on); "
+          + "off is for benchmarks with FLASHSALE_ENV=development");
     }
+  }
+
+  private static void refuseWeakPassword(String password, String developmentDefault, String variable) {
+    if (password.equals(developmentDefault) || password.length() < MIN_PASSWORD_LENGTH) {
+      throw new InvalidConfig("Production needs " + variable + " of at least " + MIN_PASSWORD_LENGTH
+          + " characters, not the development default");
+    }
+  }
+
+  /**
+   * The payment gateway: the simulator approves payments without moving money, so production takes it
+   * only when FLASHSALE_PAYMENT_GATEWAY names it; development uses it by default.
+   */
+  static String paymentGateway(Config config, boolean production) {
+    String gateway = config.getString("flashsale.payment.gateway");
+    if (gateway.isEmpty() && !production) {
+      return SIMULATOR;
+    }
+    if (gateway.isEmpty()) {
+      throw new InvalidConfig("Production needs FLASHSALE_PAYMENT_GATEWAY: this build has only the simulated gateway, "
+          + "which approves payments without charging anyone; set FLASHSALE_PAYMENT_GATEWAY=simulator to run with it");
+    }
+    if (!gateway.equals(SIMULATOR)) {
+      throw new InvalidConfig("FLASHSALE_PAYMENT_GATEWAY must be simulator (the only gateway of this build), got '"
+          + gateway + "'");
+    }
+    return gateway;
   }
 
   /**
@@ -81,12 +136,12 @@ public final class NodeConfig {
     }
   }
 
-  static String jwtSecret(Config config) {
+  static String jwtSecret(Config config, boolean production) {
     String secret = config.getString("flashsale.jwt.secret");
-    boolean production = isProduction(config);
     if (secret.isEmpty()) {
       if (production) {
-        throw new InvalidConfig("FLASHSALE_ENV=production needs FLASHSALE_JWT_SECRET (at least 32 bytes)");
+        throw new InvalidConfig("Production needs FLASHSALE_JWT_SECRET (at least 32 bytes), or FLASHSALE_ENV=development "
+            + "for the development secret");
       }
       return DEV_JWT_SECRET;
     }

@@ -70,8 +70,15 @@ public final class LocalCommand implements Callable<Integer> {
       err.println("flashsale local: --nodes must be 1 to 9");
       return 2;
     }
-    Config config = NodeConfig.load(Map.of(), System.getenv("FLASHSALE_SEED_NODES"));
     Files.createDirectories(dataDirectory);
+    Map<String, String> nodeEnv = new HashMap<>(System.getenv());
+    // A local run is a developer's (the payment simulator, rate limits as set), unless the environment says
+    // otherwise; its secrets are its data directory's own all the same.
+    nodeEnv.putIfAbsent("FLASHSALE_ENV", "development");
+    List<String> generated = LocalSecrets.fill(nodeEnv, dataDirectory);
+    Config config = NodeConfig.load(Map.of("flashsale.env", nodeEnv.get("FLASHSALE_ENV"),
+        "flashsale.jwt.secret", nodeEnv.get(LocalSecrets.JWT_SECRET),
+        "flashsale.admin.password", nodeEnv.get(LocalSecrets.ADMIN_PASSWORD)), System.getenv("FLASHSALE_SEED_NODES"));
     Optional<Path> nginxBinary = noNginx ? Optional.empty()
         : LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"));
     LocalPorts ports = new LocalPorts(httpPort, clusterPort, managementPort, nginxBinary.isPresent());
@@ -79,7 +86,6 @@ public final class LocalCommand implements Callable<Integer> {
     Resources resources = new Resources();
     Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "flashsale-local-shutdown"));
     try {
-      Map<String, String> nodeEnv = new HashMap<>(System.getenv());
       String dbDescription = "FLASHSALE_DB_URL";
       if (System.getenv("FLASHSALE_DB_URL") == null) {
         resources.postgres = EmbeddedPostgres.start(dataDirectory.resolve("postgres").toAbsolutePath(), dbPort);
@@ -112,13 +118,14 @@ public final class LocalCommand implements Callable<Integer> {
             Demo sale      {}/api/sales/{} (goes live at {})
             Health         {}/health/ready
             Cluster        http://127.0.0.1:{}/cluster/members
-            Admin login    {} (password from FLASHSALE_ADMIN_PASSWORD, default in the README)
+            Admin login    {} ({})
             PostgreSQL     {}
           Node logs in {}; `flashsale local status|add-node|stop-node I|kill-node I|start-node I` operate it.
           Press Ctrl-C to stop.""",
           nodes, nginxBinary.isPresent() ? " behind nginx" : "", baseUrl, baseUrl, baseUrl, baseUrl, demo.saleId(),
           demo.startsAt(),
-          baseUrl, ports.management(1), adminEmail, dbDescription, dataDirectory.resolve("logs"));
+          baseUrl, ports.management(1), adminEmail, adminPasswordHint(generated, config.getString("flashsale.admin.password")), dbDescription,
+          dataDirectory.resolve("logs"));
     } catch (IOException | RuntimeException e) {
       err.println("flashsale local: " + e.getMessage());
       resources.close();
@@ -126,6 +133,16 @@ public final class LocalCommand implements Callable<Integer> {
     }
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** Where the admin's password is: shown here the one time it is generated, else named. */
+  private String adminPasswordHint(List<String> generated, String password) {
+    Path file = dataDirectory.resolve(LocalSecrets.FILE);
+    if (generated.contains(LocalSecrets.ADMIN_PASSWORD)) {
+      return "password " + password + ", generated now and kept in " + file;
+    }
+    return System.getenv(LocalSecrets.ADMIN_PASSWORD) != null
+        ? "password from FLASHSALE_ADMIN_PASSWORD" : "password in " + file;
   }
 
   /** Everything a local run started, stopped in reverse order (on Ctrl-C or a failed start). */

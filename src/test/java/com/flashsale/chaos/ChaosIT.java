@@ -57,7 +57,7 @@ class ChaosIT {
       assertTrue(local.log().contains("behind nginx"), "the chaos test needs nginx (apt-get install nginx-light)");
       ApiClient api = local.api();
       String admin = api.post("/api/auth/login", null,
-          Map.of("email", "admin@flashsale.local", "password", "admin-change-me")).json().get("token").asText();
+          Map.of("email", "admin@flashsale.local", "password", local.adminPassword())).json().get("token").asText();
       String saleId = createLiveSale(api, admin);
 
       PurchaseStorm storm = new PurchaseStorm(api, saleId,

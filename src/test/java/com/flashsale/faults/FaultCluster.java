@@ -110,7 +110,7 @@ public final class FaultCluster implements AutoCloseable {
       }
       cluster.api = cluster.local.api();
       cluster.adminToken = cluster.api.post("/api/auth/login", null,
-          Map.of("email", "admin@flashsale.local", "password", "admin-change-me")).json().get("token").asText();
+          Map.of("email", "admin@flashsale.local", "password", cluster.local.adminPassword())).json().get("token").asText();
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException e) {
       cluster.close();

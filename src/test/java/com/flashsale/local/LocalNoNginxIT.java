@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,26 @@ class LocalNoNginxIT {
       // with nginx, node 1 would listen on the entry port + 1 and nginx would have its directory
       assertThatThrownBy(() -> connect(local.entryPort + 1)).isInstanceOf(IOException.class);
       assertThat(Files.exists(data.resolve("nginx"))).isFalse();
+    }
+  }
+
+  @Test
+  void generatesTheSecretsOfItsDataDirectoryShowsThePasswordOnceAndKeepsThemPrivate() throws Exception {
+    String password;
+    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+      password = local.adminPassword();
+      assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+      assertThat(local.log()).contains("password " + password + ", generated now");
+      assertThat(Files.getPosixFilePermissions(data.resolve("secrets.properties")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(local.api().post("/api/auth/login", null,
+          Map.of("email", "admin@flashsale.local", "password", "admin-change-me")).status()).isEqualTo(401);
+      assertThat(local.api().post("/api/auth/login", null,
+          Map.of("email", "admin@flashsale.local", "password", password)).status()).isEqualTo(200);
+    }
+    try (LocalClusterProcess again = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+      assertThat(again.adminPassword()).isEqualTo(password);
+      assertThat(again.log()).doesNotContain(password);
     }
   }
 

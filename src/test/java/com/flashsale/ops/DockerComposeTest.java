@@ -185,7 +185,8 @@ class DockerComposeTest {
     for (String node : NODES) {
       Map<String, String> env = environment(node);
       assertThat(env.get("FLASHSALE_ENV")).as(node + " FLASHSALE_ENV").isEqualTo("production");
-      for (String required : List.of("FLASHSALE_JWT_SECRET", "FLASHSALE_ADMIN_PASSWORD")) {
+      for (String required : List.of("FLASHSALE_JWT_SECRET", "FLASHSALE_ADMIN_PASSWORD", "FLASHSALE_DB_PASSWORD",
+          "FLASHSALE_PAYMENT_GATEWAY")) {
         Matcher interpolation = interpolation(env.get(required));
         assertThat(interpolation).as(node + " " + required + " is ${" + required + ":?message}").isNotNull();
         assertThat(interpolation.group(1)).as(node + " " + required + " comes from the same variable").isEqualTo(required);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -123,6 +124,17 @@ public final class LocalClusterProcess implements AutoCloseable {
 
   public Path data() {
     return data;
+  }
+
+  /** The first admin's password: the environment's, else the one the run generated for its data directory. */
+  public String adminPassword() {
+    Properties secrets = new Properties();
+    try (java.io.Reader reader = Files.newBufferedReader(data.resolve("secrets.properties"))) {
+      secrets.load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return secrets.getProperty("FLASHSALE_ADMIN_PASSWORD", System.getenv("FLASHSALE_ADMIN_PASSWORD"));
   }
 
   /** SIGTERM (the local run stops nginx, its nodes and PostgreSQL); anything left after 2 minutes is killed. */

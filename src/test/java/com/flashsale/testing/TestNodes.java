@@ -38,6 +38,7 @@ public final class TestNodes {
     overrides.put("flashsale.db.password", TestDatabase.password());
     overrides.put("flashsale.http.host", "127.0.0.1");
     overrides.put("flashsale.http.port", 0);
+    overrides.put("flashsale.env", "development");
     overrides.put("flashsale.jwt.secret", JWT_SECRET);
     overrides.put("flashsale.password.bcrypt-cost", 4);
     overrides.put("flashsale.management.enabled", "off");
