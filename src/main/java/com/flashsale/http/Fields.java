@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
  */
 public final class Fields {
 
+  /**
+   * The instants a request may name: a sale's times are near today, and an instant far outside these (Java
+   * parses years up to a billion) would only overflow the arithmetic done with it.
+   */
+  static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
   /** C0 controls other than tab, line feed and carriage return (PostgreSQL text cannot even hold NUL). */
   private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
@@ -149,11 +156,16 @@ public final class Fields {
     if (!value.isTextual() || value.textValue().length() > 40) {
       return invalid(field, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
     }
+    Instant instant;
     try {
-      return Instant.parse(value.textValue());
+      instant = Instant.parse(value.textValue());
     } catch (DateTimeParseException e) {
       return invalid(field, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
     }
+    if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+      return invalid(field, "must be from " + EARLIEST + " and before " + LATEST);
+    }
+    return instant;
   }
 
   /** Records a cross-field problem found by the caller. */

@@ -20,12 +20,15 @@ import java.util.function.Function;
 
 /**
  * Reads a request body as one JSON object: {@code application/json} (else 415), at most
- * {@code maxBytes} (else 413), nested at most {@link #MAX_DEPTH} deep, no trailing data. Anything else
+ * {@code maxBytes} (else 413), nested at most {@link #MAX_DEPTH} deep, numbers at most
+ * {@link #MAX_NUMBER_LENGTH} characters (a longer one would cost time quadratic in its length to turn into a
+ * number, and no field takes one), no trailing data. Anything else
  * is a 400 VALIDATION problem; the parser's own message (which may quote the input) never leaks.
  */
 public final class JsonBody {
 
   static final int MAX_DEPTH = 16;
+  static final int MAX_NUMBER_LENGTH = 20;
   private static final long READ_TIMEOUT_MILLIS = 5_000;
 
   private final long maxBytes;
@@ -74,7 +77,10 @@ public final class JsonBody {
     }));
   }
 
-  /** Parses bytes as one JSON object, checking depth with a streaming pass before building the tree. */
+  /**
+   * Parses bytes as one JSON object, checking depth and number lengths with a streaming pass (which reads a
+   * number's characters without converting them) before building the tree.
+   */
   static ObjectNode parseObject(byte[] bytes) {
     try {
       try (JsonParser parser = Json.MAPPER.getFactory().createParser(bytes)) {
@@ -89,6 +95,10 @@ public final class JsonBody {
           }
           if (token.isStructEnd()) {
             depth--;
+          }
+          if (token.isNumeric() && parser.getTextLength() > MAX_NUMBER_LENGTH) {
+            throw new ApiError(ErrorCode.VALIDATION, "A number in the body is longer than " + MAX_NUMBER_LENGTH
+                + " characters");
           }
           complete = depth == 0;
         }

@@ -3,6 +3,7 @@ package com.flashsale.order;
 import com.flashsale.Page;
 import com.flashsale.sale.OrderId;
 import com.flashsale.sale.OrderStatus;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -13,8 +14,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface OrderHistory {
 
-  /** A buyer's orders over all sales, newest first; {@code after} is null for the first page. */
-  CompletionStage<Page<OrderJson>> ordersOfBuyer(String userId, int limit, String after);
+  /**
+   * A buyer's orders over all sales, newest first; {@code after} is null for the first page. Empty when
+   * {@code after} is not one of the buyer's own orders.
+   */
+  CompletionStage<Optional<Page<OrderJson>>> ordersOfBuyer(String userId, int limit, String after);
 
   /** One sale's orders in order-number order, optionally of one status (null: all). */
   CompletionStage<Page<OrderJson>> ordersOfSale(UUID saleId, OrderStatus status, int limit, OrderId after);

@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
 
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
 import com.flashsale.Outcome;
@@ -134,8 +135,13 @@ public final class OrderRoutes {
   /** The caller's orders, newest first, from the read model (which trails the entities by under a second). */
   private Route myOrders(Principal caller, int limit, Optional<String> after) {
     if (after.isPresent() && OrderId.parse(after.get()).isEmpty()) {
-      return complete(Problem.response(ErrorCode.VALIDATION, "after must be a cursor from a previous page"));
+      return complete(notACursor());
     }
-    return Routes.completeAsync(readModel.ordersOfBuyer(caller.userId(), limit, after.orElse(null)).thenApply(Json::ok));
+    return Routes.completeAsync(readModel.ordersOfBuyer(caller.userId(), limit, after.orElse(null))
+        .thenApply(page -> page.map(Json::ok).orElseGet(OrderRoutes::notACursor)));
+  }
+
+  private static HttpResponse notACursor() {
+    return Problem.response(ErrorCode.VALIDATION, "after must be a cursor from a previous page of your orders");
   }
 }

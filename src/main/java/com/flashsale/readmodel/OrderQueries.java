@@ -12,8 +12,10 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -30,19 +32,34 @@ public final class OrderQueries implements OrderHistory {
   }
 
   @Override
-  public CompletionStage<Page<OrderJson>> ordersOfBuyer(String userId, int limit, String after) {
+  public CompletionStage<Optional<Page<OrderJson>>> ordersOfBuyer(String userId, int limit, String after) {
     return db.run(c -> {
+      OffsetDateTime cursorCreatedAt = null;
+      if (after != null) {
+        // The cursor is looked up among the buyer's own orders: another buyer's order id tells nothing.
+        try (PreparedStatement st = c.prepareStatement("SELECT created_at FROM orders WHERE id = ? AND user_id = ?")) {
+          st.setString(1, after);
+          st.setString(2, userId);
+          try (ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            cursorCreatedAt = rs.getObject(1, OffsetDateTime.class);
+          }
+        }
+      }
       String sql = "SELECT " + COLUMNS + " FROM orders WHERE user_id = ?"
-          + (after == null ? "" : " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = ?)")
+          + (after == null ? "" : " AND (created_at, id) < (?, ?)")
           + " ORDER BY created_at DESC, id DESC LIMIT ?";
       try (PreparedStatement st = c.prepareStatement(sql)) {
         int i = 1;
         st.setString(i++, userId);
         if (after != null) {
+          st.setObject(i++, cursorCreatedAt);
           st.setString(i++, after);
         }
         st.setInt(i, limit + 1);
-        return page(st, limit);
+        return Optional.of(page(st, limit));
       }
     });
   }

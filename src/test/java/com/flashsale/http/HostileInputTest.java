@@ -528,6 +528,8 @@ class HostileInputTest {
         base -> utf8("{\"" + first + "\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"), bad));
     cases.add(rawBodyCase(e, "objects nested 10,000 deep in " + first, "application/json",
         base -> utf8("{\"" + first + "\":" + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"), bad));
+    cases.add(rawBodyCase(e, "a number of 60,000 digits in " + first, "application/json",
+        base -> utf8("{\"" + first + "\":" + "9".repeat(60_000) + "}"), bad));
     // Content types.
     Expect unsupported = Expect.of(415, "VALIDATION");
     cases.add(rawBodyCase(e, "text/plain body", "text/plain", base -> utf8(base), unsupported));

@@ -96,6 +96,37 @@ class NginxTest {
   }
 
   @Test
+  void answersRequestsItCannotReadOrRouteWithItsOwnProblems() throws IOException {
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("GET /api/sales/a%00b HTTP/1.1\r\nHost: x\r\n\r\n", "400 VALIDATION");
+    expected.put("GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n", "400 VALIDATION");
+    expected.put("GET /api/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414 VALIDATION");
+    expected.put("GET /api/sales HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "400 VALIDATION");
+    expected.put("GET /api/sales HTTP/3.0\r\nHost: x\r\n\r\n", "400 VALIDATION");
+    expected.put("GET /api/sales HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(70_000) + "\r\n\r\n", "400 VALIDATION");
+    expected.put("GET /_nginx/unavailable HTTP/1.1\r\nHost: x\r\n\r\n", "404 NOT_FOUND");
+    for (Map.Entry<String, String> request : expected.entrySet()) {
+      String answer = raw(request.getKey());
+      String name = request.getKey().substring(0, Math.min(60, request.getKey().length()));
+      String[] statusAndCode = request.getValue().split(" ");
+      assertThat(answer).as(name).startsWith("HTTP/1.1 " + statusAndCode[0] + " ")
+          .contains("Content-Type: application/problem+json")
+          .contains("\"code\":\"" + statusAndCode[1] + "\"")
+          .contains("\"status\":" + statusAndCode[0] + ",");
+    }
+  }
+
+  /** Sends {@code request} as it is on a new connection and returns all nginx answers before it closes. */
+  private static String raw(String request) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), nginx.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void answersAClientOverItsRateWith429ProblemAndRetryAfter() {
     List<CompletableFuture<Response>> burst = new ArrayList<>();
     for (int i = 0; i < 600; i++) {

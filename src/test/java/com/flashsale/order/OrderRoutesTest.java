@@ -614,6 +614,21 @@ class OrderRoutesTest {
   }
 
   @Test
+  void anotherBuyersOrderIsNoCursor() {
+    String buyer = app.newBuyerToken();
+    String mine = reservedOrderId(app.createSaleId(Map.of()), buyer);
+    String other = app.newBuyerToken();
+    String theirs = reservedOrderId(app.createSaleId(Map.of()), other);
+    eventually(READ_MODEL, () -> {
+      assertThat(ids(app.api.get("/api/orders", buyer))).containsExactly(mine);
+      assertThat(ids(app.api.get("/api/orders", other))).containsExactly(theirs);
+    });
+
+    assertProblem(app.api.get("/api/orders?after=" + theirs, buyer), 400, "VALIDATION");
+    assertThat(app.api.get("/api/orders?after=" + mine, buyer).status()).isEqualTo(200);
+  }
+
+  @Test
   void rejectsALimitOutsideOneTo500() {
     Response response = app.api.get("/api/orders?limit=501", app.newBuyerToken());
 
