@@ -36,8 +36,9 @@ MODES=${MODES-"off on"}
 VIA=${VIA:-nginx}
 CAPACITY=${CAPACITY:-on}
 out="$root/gatling/target/benchmark"
-# The admin who creates the sales: local takes this password for its first admin, Gatling and the storm tool
-# read it from the environment.
+# The node's JWT secret and first admin's password: local takes them from the environment, and Gatling and
+# the storm tool read them from it too (to mint buyers' tokens, to log in as the admin who creates the sales).
+export FLASHSALE_JWT_SECRET="${FLASHSALE_JWT_SECRET:-$(head -c 48 /dev/urandom | base64 | tr '+/' '-_')}"
 export FLASHSALE_ADMIN_PASSWORD="${FLASHSALE_ADMIN_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}"
 # Gatling holds a socket per buyer waiting for an answer: a collapsing run (batching off) can reach the
 # descriptor limit, and the JVM then fails to load its own classes. Raised where allowed.

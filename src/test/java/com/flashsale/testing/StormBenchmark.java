@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
 public final class StormBenchmark implements Callable<Integer> {
 
   @Option(names = "--url", defaultValue = "http://127.0.0.1:8080") String url;
-  @Option(names = "--secret", defaultValue = "flashsale-development-only-secret-do-not-use-in-production") String secret;
+  @Option(names = "--secret",
+      defaultValue = "${env:FLASHSALE_JWT_SECRET:-flashsale-development-only-secret-do-not-use-in-production}") String secret;
   @Option(names = "--admin-password", defaultValue = "${env:FLASHSALE_ADMIN_PASSWORD:-admin-change-me}") String adminPassword;
   @Option(names = "--attempts", defaultValue = "20000") int attempts;
   @Option(names = "--buyers", defaultValue = "10000") int buyers;
