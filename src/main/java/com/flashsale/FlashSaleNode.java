@@ -8,6 +8,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
 import com.flashsale.account.AccountRoutes;
 import com.flashsale.account.Accounts;
+import com.flashsale.account.LoginBackoff;
 import com.flashsale.account.PasswordHasher;
 import com.flashsale.account.TokenService;
 import com.flashsale.http.Auth;
@@ -102,12 +103,19 @@ public final class FlashSaleNode {
       AkkaManagement.get(system).start();
     }
 
+    if (config.getString("akka.remote.artery.transport").equals("tcp")) {
+      log.warn("FLASHSALE_CLUSTER_KEYSTORE is not set: cluster traffic is plain TCP and anything that reaches port {} "
+          + "can join the cluster. Development only.", config.getInt("akka.remote.artery.canonical.port"));
+    }
     String secret = config.getString("flashsale.jwt.secret");
     if (NodeConfig.DEV_JWT_SECRET.equals(secret)) {
       log.warn("FLASHSALE_JWT_SECRET is not set: using the development secret. Never do this in production.");
     }
     TokenService tokens = new TokenService(secret, config.getDuration("flashsale.jwt.ttl"), clock);
-    Accounts accounts = new Accounts(db, new PasswordHasher(config.getInt("flashsale.password.bcrypt-cost")), tokens);
+    PasswordHasher hasher = new PasswordHasher(config.getInt("flashsale.password.bcrypt-cost"),
+        hashingThreads(config.getInt("flashsale.password.threads")), config.getInt("flashsale.password.max-queued"));
+    system.getWhenTerminated().thenRun(hasher::close);
+    Accounts accounts = new Accounts(db, hasher, tokens);
     accounts.ensureAdmin(config.getString("flashsale.admin.email"), config.getString("flashsale.admin.password"));
 
     Duration askTimeout = config.getDuration("flashsale.ask-timeout");
@@ -128,7 +136,11 @@ public final class FlashSaleNode {
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
     List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());
     List<Endpoint> api = Endpoint.all(
-        new AccountRoutes(accounts, auth, json).endpoints(),
+        new AccountRoutes(accounts, auth, json, limits, limits.enabled()
+            ? new LoginBackoff(config.getInt("flashsale.rate-limits.login-free-failures"),
+                config.getDuration("flashsale.rate-limits.login-max-wait"), config.getLong("flashsale.rate-limits.max-clients"),
+                clock)
+            : LoginBackoff.off(clock)).endpoints(),
         new ProductRoutes(products, auth, json).endpoints(),
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
@@ -141,5 +153,10 @@ public final class FlashSaleNode {
         .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
     log.info("FlashSale node {} serving HTTP on {}", system.address(), binding.localAddress());
     return new Running(system, binding, tokens, gateway, live, Endpoint.all(operations, api));
+  }
+
+  /** 0 means half the cores: hashing can take that much of the node, never all of it. */
+  private static int hashingThreads(int configured) {
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 }

@@ -2,6 +2,10 @@ package com.flashsale;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +61,7 @@ public final class NodeConfig {
     boolean production = isProduction(config);
     derived.put("flashsale.jwt.secret", jwtSecret(config, production));
     derived.put("flashsale.payment.gateway", paymentGateway(config, production));
+    derived.put("akka.remote.artery.transport", clusterTransport(config, production));
     if (production) {
       refuseOpenProductionSettings(config);
     }
@@ -134,6 +139,29 @@ public final class NodeConfig {
     if (config.getDuration("flashsale.sale.settle-after").compareTo(config.getDuration("flashsale.payment.call-timeout")) <= 0) {
       throw new InvalidConfig("FLASHSALE_SETTLE_AFTER must be longer than FLASHSALE_PAYMENT_CALL_TIMEOUT");
     }
+  }
+
+  /**
+   * TLS with mutual authentication when a key store is given (it must open with its password); plain TCP,
+   * which lets anything that reaches the cluster port join, only in development.
+   */
+  static String clusterTransport(Config config, boolean production) {
+    String keystore = config.getString("flashsale.cluster-tls.keystore");
+    if (keystore.isEmpty()) {
+      if (production) {
+        throw new InvalidConfig("Production needs FLASHSALE_CLUSTER_KEYSTORE and FLASHSALE_CLUSTER_KEYSTORE_PASSWORD: "
+            + "the cluster's TLS key store (docs/operations.md shows the command that makes one)");
+      }
+      return "tcp";
+    }
+    char[] password = config.getString("flashsale.cluster-tls.keystore-password").toCharArray();
+    try {
+      KeyStore.getInstance(new File(keystore), password);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new InvalidConfig("FLASHSALE_CLUSTER_KEYSTORE " + keystore
+          + " cannot be read with FLASHSALE_CLUSTER_KEYSTORE_PASSWORD (" + e.getClass().getSimpleName() + ")");
+    }
+    return "tls-tcp";
   }
 
   static String jwtSecret(Config config, boolean production) {

@@ -4,14 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import com.flashsale.local.ClusterKeystore;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The rules a node's configuration must pass to start: production fails closed, development is asked for. */
 class NodeConfigTest {
 
   private static final String SECRET = "a-production-secret-of-at-least-32-bytes";
+  private static final String KEYSTORE_PASSWORD = "a-keystore-password";
+
+  @TempDir
+  static Path directory;
+  static Path keystore;
+
+  @BeforeAll
+  static void makeAClusterKeystore() throws Exception {
+    keystore = directory.resolve("cluster.p12");
+    ClusterKeystore.generate(keystore, KEYSTORE_PASSWORD);
+  }
 
   /** Everything production asks for; each refusal test changes one thing. */
   private static Map<String, Object> production(Object... changes) {
@@ -28,7 +43,9 @@ class NodeConfigTest {
         "flashsale.jwt.secret", SECRET,
         "flashsale.admin.password", "an-admin-password",
         "flashsale.db.password", "a-database-password",
-        "flashsale.payment.gateway", "simulator"));
+        "flashsale.payment.gateway", "simulator",
+        "flashsale.cluster-tls.keystore", keystore.toString(),
+        "flashsale.cluster-tls.keystore-password", KEYSTORE_PASSWORD));
     for (int i = 0; i < changes.length; i += 2) {
       settings.put((String) changes[i], changes[i + 1]);
     }
@@ -47,6 +64,30 @@ class NodeConfigTest {
 
     assertThat(config.getString("flashsale.jwt.secret")).isEqualTo(SECRET);
     assertThat(config.getString("flashsale.payment.gateway")).isEqualTo(NodeConfig.SIMULATOR);
+    assertThat(config.getString("akka.remote.artery.transport")).isEqualTo("tls-tcp");
+    assertThat(config.getBoolean("akka.remote.artery.ssl.config-ssl-engine.require-mutual-authentication")).isTrue();
+    assertThat(config.getString("akka.remote.artery.ssl.config-ssl-engine.trust-store")).isEqualTo(keystore.toString());
+  }
+
+  @Test
+  void refusesAProductionStartWithoutTheClusterKeystore() {
+    assertRefused(production("flashsale.cluster-tls.keystore", ""), "FLASHSALE_CLUSTER_KEYSTORE");
+  }
+
+  @Test
+  void refusesAKeystoreThatDoesNotOpenWithItsPassword() {
+    assertRefused(development("flashsale.cluster-tls.keystore-password", "another-password"),
+        "cannot be read with FLASHSALE_CLUSTER_KEYSTORE_PASSWORD");
+    assertRefused(development("flashsale.cluster-tls.keystore", directory.resolve("missing.p12").toString()),
+        "FLASHSALE_CLUSTER_KEYSTORE");
+  }
+
+  @Test
+  void managementListensOnTheClusterHostOnly() {
+    Config config = NodeConfig.load(production("akka.remote.artery.canonical.hostname", "10.1.2.3"), null);
+
+    assertThat(config.getString("akka.management.http.hostname")).isEqualTo("10.1.2.3");
+    assertThat(config.getString("akka.management.http.bind-hostname")).isIn("", "10.1.2.3");
   }
 
   @Test
@@ -101,6 +142,7 @@ class NodeConfigTest {
     assertThat(config.getString("flashsale.admin.password")).isEqualTo(NodeConfig.DEV_ADMIN_PASSWORD);
     assertThat(config.getString("flashsale.db.password")).isEqualTo(NodeConfig.DEV_DB_PASSWORD);
     assertThat(config.getString("flashsale.payment.gateway")).isEqualTo(NodeConfig.SIMULATOR);
+    assertThat(config.getString("akka.remote.artery.transport")).isEqualTo("tcp");
   }
 
   @Test

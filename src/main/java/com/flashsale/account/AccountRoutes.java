@@ -6,18 +6,25 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import com.flashsale.ErrorCode;
+import com.flashsale.Outcome;
 import com.flashsale.http.Auth;
 import com.flashsale.http.Endpoint;
 import com.flashsale.http.Fields;
 import com.flashsale.http.Json;
 import com.flashsale.http.JsonBody;
 import com.flashsale.http.Problem;
+import com.flashsale.http.RateLimits;
 import com.flashsale.http.Routes;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Registering, signing in and reading one's own account. */
+/**
+ * Registering, signing in and reading one's own account. Logins and registrations have a per-IP limit of
+ * their own, and an account's logins slow down after wrong passwords ({@link LoginBackoff}).
+ */
 public final class AccountRoutes {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
@@ -25,17 +32,21 @@ public final class AccountRoutes {
   private final Accounts accounts;
   private final Auth auth;
   private final JsonBody json;
+  private final RateLimits limits;
+  private final LoginBackoff backoff;
 
-  public AccountRoutes(Accounts accounts, Auth auth, JsonBody json) {
+  public AccountRoutes(Accounts accounts, Auth auth, JsonBody json, RateLimits limits, LoginBackoff backoff) {
     this.accounts = accounts;
+    this.limits = limits;
+    this.backoff = backoff;
     this.auth = auth;
     this.json = json;
   }
 
   public List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.post("/api/auth/register", () -> json.object(this::register)),
-        Endpoint.post("/api/auth/login", () -> json.object(this::login)),
+        Endpoint.post("/api/auth/register", () -> limits.perClientIpSignIn(() -> json.object(this::register))),
+        Endpoint.post("/api/auth/login", () -> limits.perClientIpSignIn(() -> json.object(this::login))),
         Endpoint.get("/api/me", () -> auth.authenticated(this::me)));
   }
 
@@ -51,9 +62,22 @@ public final class AccountRoutes {
   private Route login(Fields body) {
     String email = body.string("email", 1, 254);
     String password = body.string("password", 1, 200);
-    email = email == null ? null : email.toLowerCase(Locale.ROOT);
+    String account = email == null ? null : email.toLowerCase(Locale.ROOT);
     body.validate();
-    return Routes.completeAsync(accounts.login(email, password), Json::ok);
+    Optional<Duration> wait = backoff.waitBefore(account);
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      return complete(Problem.retryLater(ErrorCode.RATE_LIMITED,
+          "Too many wrong passwords for this account; retry after " + seconds + " s", seconds));
+    }
+    return Routes.completeAsync(accounts.login(account, password).thenApply(outcome -> {
+      if (outcome instanceof Outcome.Ok) {
+        backoff.succeeded(account);
+      } else if (outcome instanceof Outcome.Rejected<?> rejected && rejected.code() == ErrorCode.BAD_CREDENTIALS) {
+        backoff.failed(account);
+      }
+      return outcome;
+    }), Json::ok);
   }
 
   private Route me(Principal principal) {

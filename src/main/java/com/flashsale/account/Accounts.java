@@ -10,11 +10,16 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Users: registration, login and lookup on the {@code users} table; hashing on the blocking pool. */
+/**
+ * Users: registration, login and lookup on the {@code users} table. Passwords are hashed and checked on the
+ * hasher's own threads, never while a database connection is held; when those are full, the answer is
+ * OVERLOADED at once.
+ */
 public final class Accounts {
 
   private static final Logger log = LoggerFactory.getLogger(Accounts.class);
@@ -35,30 +40,39 @@ public final class Accounts {
 
   /** A session of the new user, or EMAIL_TAKEN. */
   public CompletionStage<Outcome<Session>> register(String email, String password, String name) {
-    return db.run(c -> {
-      User user = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), name, Role.CUSTOMER);
-      return insert(c, user, hasher.hash(password)) ? Outcome.ok(session(user))
-          : Outcome.rejected(ErrorCode.EMAIL_TAKEN, "This email is already registered");
-    });
+    User user = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), name, Role.CUSTOMER);
+    return orBusy(hasher.hash(password).thenCompose(hash -> db.run(c -> insert(c, user, hash)
+        ? Outcome.ok(session(user))
+        : Outcome.rejected(ErrorCode.EMAIL_TAKEN, "This email is already registered"))));
   }
 
   /** A session, or BAD_CREDENTIALS: unknown email and wrong password get the same answer, after the same work. */
   public CompletionStage<Outcome<Session>> login(String email, String password) {
-    return db.run(c -> {
+    CompletionStage<Optional<Credentials>> found = db.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "SELECT id, email, name, role, password_hash FROM users WHERE email = ?")) {
         st.setString(1, email.toLowerCase(Locale.ROOT));
         try (ResultSet rs = st.executeQuery()) {
-          if (!rs.next()) {
-            hasher.spendDecoyCheck(password);
-            return badCredentials();
-          }
-          if (!hasher.matches(password, rs.getString("password_hash"))) {
-            return badCredentials();
-          }
-          return Outcome.ok(session(user(rs)));
+          return rs.next() ? Optional.of(new Credentials(user(rs), rs.getString("password_hash"))) : Optional.empty();
         }
       }
+    });
+    return orBusy(found.thenCompose(credentials -> credentials
+        .map(known -> hasher.matches(password, known.passwordHash())
+            .thenApply(matches -> matches ? Outcome.ok(session(known.user())) : Accounts.<Session>badCredentials()))
+        .orElseGet(() -> hasher.decoyCheck(password).thenApply(never -> badCredentials()))));
+  }
+
+  private record Credentials(User user, String passwordHash) {}
+
+  /** The hasher's refusal when full, as the answer to give: retry shortly. */
+  private static <T> CompletionStage<Outcome<T>> orBusy(CompletionStage<Outcome<T>> outcome) {
+    return outcome.exceptionally(failure -> {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof PasswordHasher.Busy) {
+        return Outcome.rejected(ErrorCode.OVERLOADED, "Too many sign-ins are being checked; retry shortly");
+      }
+      throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
     });
   }
 
@@ -75,13 +89,13 @@ public final class Accounts {
 
   /** Creates the configured first admin if that email is not registered yet (safe on every node). */
   public void ensureAdmin(String email, String password) {
-    db.run(c -> {
-      User admin = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), "Administrator", Role.ADMIN);
-      if (insert(c, admin, hasher.hash(password))) {
+    User admin = new User(UUID.randomUUID().toString(), email.toLowerCase(Locale.ROOT), "Administrator", Role.ADMIN);
+    hasher.hash(password).thenCompose(hash -> db.run(c -> {
+      if (insert(c, admin, hash)) {
         log.info("Created the first admin {}", admin.email());
       }
       return null;
-    }).toCompletableFuture().join();
+    })).toCompletableFuture().join();
   }
 
   private static boolean insert(Connection c, User user, String hash) throws SQLException {

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Per-client token buckets (bucket4j): one per client IP over every {@code /api} request, one per
- * signed-in user over every authenticated request. A client over its rate gets 429 RATE_LIMITED with
+ * Per-client token buckets (bucket4j): one per client IP over every {@code /api} request, one per client IP
+ * over logins and registrations, one per signed-in user over every authenticated request. A client over its rate gets 429 RATE_LIMITED with
  * the seconds until its bucket has a token again in {@code Retry-After}. Buckets live in a bounded
  * cache (Caffeine), so memory stays bounded whatever the number of clients; an evicted client starts
  * again with a full bucket. Limits are per node: behind nginx (least connections) a client's effective
@@ -39,28 +39,36 @@ public final class RateLimits {
    * @param clientIpHeader the header naming the client (set by nginx); empty, or a request without it,
    *     uses the TCP peer's address
    */
-  public record Settings(boolean enabled, Rate perUser, Rate perIp, String clientIpHeader, long maxClients) {
+  public record Settings(boolean enabled, Rate perUser, Rate perIp, Rate perIpSignIn, String clientIpHeader,
+      long maxClients) {
 
     public static Settings fromConfig(Config config) {
       Config limits = config.getConfig("flashsale.rate-limits");
       return new Settings(limits.getBoolean("enabled"), Rate.fromConfig(limits.getConfig("per-user")),
-          Rate.fromConfig(limits.getConfig("per-ip")), limits.getString("client-ip-header"),
-          limits.getLong("max-clients"));
+          Rate.fromConfig(limits.getConfig("per-ip")), Rate.fromConfig(limits.getConfig("per-ip-sign-in")),
+          limits.getString("client-ip-header"), limits.getLong("max-clients"));
     }
 
     public static Settings off() {
-      return new Settings(false, new Rate(1, 1), new Rate(1, 1), "", 1);
+      return new Settings(false, new Rate(1, 1), new Rate(1, 1), new Rate(1, 1), "", 1);
     }
   }
 
   private final Settings settings;
   private final Cache<String, Bucket> users;
   private final Cache<String, Bucket> addresses;
+  private final Cache<String, Bucket> signIns;
 
   public RateLimits(Settings settings) {
     this.settings = settings;
     this.users = cache(settings.maxClients());
     this.addresses = cache(settings.maxClients());
+    this.signIns = cache(settings.maxClients());
+  }
+
+  /** Whether the limits apply at all (off for benchmarks and most tests). */
+  public boolean enabled() {
+    return settings.enabled();
   }
 
   private static Cache<String, Bucket> cache(long maxClients) {
@@ -73,6 +81,17 @@ public final class RateLimits {
       return inner.get();
     }
     return extractRequest(request -> limited(addresses, clientIp(request), settings.perIp(), inner));
+  }
+
+  /**
+   * Logins and registrations of the client IP count against a bucket of their own, far smaller than the
+   * general one: each costs a password hash, so a client gets few of them.
+   */
+  public Route perClientIpSignIn(Supplier<Route> inner) {
+    if (!settings.enabled()) {
+      return inner.get();
+    }
+    return extractRequest(request -> limited(signIns, clientIp(request), settings.perIpSignIn(), inner));
   }
 
   /** Every request of the signed-in user counts against their bucket. */

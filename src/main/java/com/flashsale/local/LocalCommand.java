@@ -78,7 +78,10 @@ public final class LocalCommand implements Callable<Integer> {
     List<String> generated = LocalSecrets.fill(nodeEnv, dataDirectory);
     Config config = NodeConfig.load(Map.of("flashsale.env", nodeEnv.get("FLASHSALE_ENV"),
         "flashsale.jwt.secret", nodeEnv.get(LocalSecrets.JWT_SECRET),
-        "flashsale.admin.password", nodeEnv.get(LocalSecrets.ADMIN_PASSWORD)), System.getenv("FLASHSALE_SEED_NODES"));
+        "flashsale.admin.password", nodeEnv.get(LocalSecrets.ADMIN_PASSWORD),
+        "flashsale.cluster-tls.keystore", nodeEnv.get(LocalSecrets.CLUSTER_KEYSTORE),
+        "flashsale.cluster-tls.keystore-password", nodeEnv.get(LocalSecrets.CLUSTER_KEYSTORE_PASSWORD)),
+        System.getenv("FLASHSALE_SEED_NODES"));
     Optional<Path> nginxBinary = noNginx ? Optional.empty()
         : LocalNginx.find(System.getenv("FLASHSALE_NGINX"), System.getenv("PATH"));
     LocalPorts ports = new LocalPorts(httpPort, clusterPort, managementPort, nginxBinary.isPresent());

@@ -111,11 +111,11 @@ final class LocalNginx implements AutoCloseable {
   /**
    * The local configuration: the template with its upstreams' servers replaced by {@code nodePorts} on loopback,
    * listening on {@code port} (loopback only), its pid, log and temporary files under {@code directory}, and
-   * with {@code rateLimits} off the per-IP limit disabled (nginx does not count requests whose key is empty).
+   * with {@code rateLimits} off the per-IP limits disabled (nginx does not count requests whose key is empty).
    */
   static String render(String template, Path directory, int port, boolean rateLimits, List<Integer> nodePorts) {
-    String limit = "  limit_req_zone " + (rateLimits ? "$binary_remote_addr" : "\"\"")
-        + " zone=per_client_ip:10m rate=100r/s;\n";
+    String limits = block(template, LIMIT_BEGIN, LIMIT_END);
+    String limit = rateLimits ? limits : limits.replace("$binary_remote_addr", "\"\"");
     String d = directory.toAbsolutePath().toString();
     String paths = "  client_body_temp_path " + d + "/tmp/body;\n  proxy_temp_path " + d + "/tmp/proxy;\n"
         + "  fastcgi_temp_path " + d + "/tmp/fastcgi;\n  uwsgi_temp_path " + d + "/tmp/uwsgi;\n"
@@ -158,6 +158,16 @@ final class LocalNginx implements AutoCloseable {
   }
 
   /** Replaces the lines from the one holding {@code begin} to the one holding {@code end}. */
+  /** The lines between the marker lines {@code begin} and {@code end}. */
+  private static String block(String text, String begin, String end) {
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalStateException("nginx.conf lacks the " + begin + " / " + end + " markers");
+    }
+    return text.substring(text.indexOf('\n', from) + 1, text.lastIndexOf('\n', to) + 1);
+  }
+
   private static String replaceBlock(String text, String begin, String end, String replacement) {
     int from = text.indexOf(begin);
     int to = text.indexOf(end);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,9 @@ class RateLimitTest {
 
   static final int USER_BURST = 3;
   static final int IP_BURST = 20;
+  static final int SIGN_IN_BURST = 3;
+  static final int FREE_FAILURES = 2;
+  static final AtomicInteger ADDRESSES = new AtomicInteger();
 
   static FlashSaleFixture app;
 
@@ -27,7 +32,9 @@ class RateLimitTest {
     app = FlashSaleFixture.start("rate_limits", Map.of(
         "flashsale.rate-limits.enabled", "on",
         "flashsale.rate-limits.per-user.per-second", 1, "flashsale.rate-limits.per-user.burst", USER_BURST,
-        "flashsale.rate-limits.per-ip.per-second", 1, "flashsale.rate-limits.per-ip.burst", IP_BURST));
+        "flashsale.rate-limits.per-ip.per-second", 1, "flashsale.rate-limits.per-ip.burst", IP_BURST,
+        "flashsale.rate-limits.per-ip-sign-in.per-second", 1, "flashsale.rate-limits.per-ip-sign-in.burst", SIGN_IN_BURST,
+        "flashsale.rate-limits.login-free-failures", FREE_FAILURES));
   }
 
   @AfterAll
@@ -75,6 +82,58 @@ class RateLimitTest {
     assertThat(limited.header("Retry-After")).isNotNull();
     assertThat(app.api.send("GET", "/api/sales", null, null, null, Map.of("X-Real-IP", "192.0.2.78")).status())
         .isEqualTo(200);
+  }
+
+  /** An address no other request of this class came from. */
+  private static String freshAddress() {
+    int n = ADDRESSES.incrementAndGet();
+    return "10.77." + (n / 250) + "." + (1 + n % 250);
+  }
+
+  private static Response signIn(String path, String address, Map<String, String> body) {
+    byte[] json = Json.bytes(body);
+    return app.api.send("POST", path, null, "application/json", json, Map.of("X-Real-IP", address));
+  }
+
+  @Test
+  void loginsAndRegistrationsOfAnAddressHaveASmallBucketOfTheirOwn() {
+    String address = freshAddress();
+    for (int i = 0; i < SIGN_IN_BURST; i++) {
+      // Unknown accounts, each once: only the address's sign-in bucket runs down.
+      Response wrong = signIn("/api/auth/login", address, Map.of("email", UUID.randomUUID() + "@example.com",
+          "password", "not-the-password"));
+      assertThat(wrong.status()).isEqualTo(401);
+    }
+
+    Response limited = signIn("/api/auth/register", address, Map.of("email", UUID.randomUUID() + "@example.com",
+        "password", "password-123", "name", "Ann"));
+
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.code()).isEqualTo("RATE_LIMITED");
+    assertThat(limited.header("Retry-After")).isNotNull();
+    assertThat(app.api.send("GET", "/api/sales", null, null, null, Map.of("X-Real-IP", address)).status())
+        .as("the address's other requests").isEqualTo(200);
+  }
+
+  @Test
+  void wrongPasswordsSlowAnAccountDownWhicheverAddressTheyComeFrom() {
+    String email = UUID.randomUUID() + "@example.com";
+    Map<String, String> right = Map.of("email", email, "password", "password-123");
+    Map<String, String> wrong = Map.of("email", email, "password", "not-the-password");
+    assertThat(signIn("/api/auth/register", freshAddress(), Map.of("email", email, "password", "password-123",
+        "name", "Ann")).status()).isEqualTo(201);
+    for (int i = 0; i < FREE_FAILURES; i++) {
+      assertThat(signIn("/api/auth/login", freshAddress(), wrong).status()).isEqualTo(401);
+    }
+
+    Response waiting = signIn("/api/auth/login", freshAddress(), right);
+
+    assertThat(waiting.status()).as("even the right password waits").isEqualTo(429);
+    assertThat(waiting.code()).isEqualTo("RATE_LIMITED");
+    assertThat(waiting.header("Retry-After")).isEqualTo("1");
+    app.clock.advance(Duration.ofSeconds(1));
+    assertThat(signIn("/api/auth/login", freshAddress(), right).status()).isEqualTo(200);
+    assertThat(signIn("/api/auth/login", freshAddress(), wrong).status()).as("the success cleared it").isEqualTo(401);
   }
 
   @Test

@@ -141,6 +141,27 @@ class NginxTest {
   }
 
   @Test
+  void limitsLoginsAndRegistrationsOfAnAddressFarBelowItsOtherRequests() {
+    int attempts = 60;
+    int passed = 0;
+    Response limited = null;
+    for (int i = 0; i < attempts; i++) {
+      Response login = viaNginx.post("/api/auth/login", null,
+          Map.of("email", "nobody-" + i + "@example.com", "password", "not-the-password"));
+      if (login.status() == 429) {
+        limited = login;
+      } else {
+        assertThat(login.status()).isEqualTo(401);
+        passed++;
+      }
+    }
+    // The sign-in zone lets a burst of 20 through, then 2 a second; the general zone would have let all 60.
+    assertThat(passed).isBetween(1, 20 + 2 + 2 * 10);
+    assertThat(limited).isNotNull();
+    assertProblem(limited, 429, "RATE_LIMITED");
+  }
+
+  @Test
   void answersNoReachableNodeWith503ProblemAndRetryAfter() throws Exception {
     try (LocalNginx noNode = LocalNginx.start(nginxBinary, directory.resolve("dead"), TestNodes.freePort(), true,
         List.of(TestNodes.freePort()))) {

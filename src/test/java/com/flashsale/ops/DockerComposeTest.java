@@ -121,10 +121,55 @@ class DockerComposeTest {
   }
 
   @Test
-  void eachNodesClusterHostIsItsServiceName() {
+  void eachNodesClusterHostIsItsNameOnTheInternalClusterNetwork() {
     for (String node : NODES) {
-      assertThat(environment(node).get("FLASHSALE_CLUSTER_HOST")).as(node + " FLASHSALE_CLUSTER_HOST").isEqualTo(node);
+      assertThat(environment(node).get("FLASHSALE_CLUSTER_HOST")).as(node + " FLASHSALE_CLUSTER_HOST")
+          .isEqualTo(clusterAlias(node));
     }
+  }
+
+  /** A node's alias on the cluster network, which resolves to its address there alone. */
+  private static String clusterAlias(String node) {
+    Map<String, Object> networks = map(service(node).get("networks"), node + " networks");
+    Object aliases = map(networks.get("cluster"), node + " on the cluster network").get("aliases");
+    assertThat(aliases).as(node + " aliases on the cluster network").isInstanceOf(List.class);
+    assertThat((List<?>) aliases).as(node + " aliases on the cluster network").hasSize(1);
+    return ((List<?>) aliases).get(0).toString();
+  }
+
+  @Test
+  void nginxReachesTheNodesOnlyOnTheEdgeNetworkAndTheClusterNetworkIsInternal() {
+    Map<String, Object> networks = map(readComposeRoot().get("networks"), "networks");
+    assertThat(networks.keySet()).containsExactlyInAnyOrder("edge", "cluster");
+    assertThat(map(networks.get("cluster"), "cluster network").get("internal")).isEqualTo(true);
+    assertThat(networkNames("nginx")).containsExactly("edge");
+    assertThat(networkNames("postgres")).containsExactly("cluster");
+    for (String node : NODES) {
+      assertThat(networkNames(node)).as(node + " networks").containsExactlyInAnyOrder("edge", "cluster");
+    }
+  }
+
+  @Test
+  void eachNodeHasTheClusterKeystoreAsASecret() {
+    Map<String, Object> secrets = map(readComposeRoot().get("secrets"), "secrets");
+    for (String node : NODES) {
+      List<?> mounted = (List<?>) service(node).get("secrets");
+      assertThat(mounted).as(node + " secrets").hasSize(1);
+      String secret = mounted.get(0).toString();
+      assertThat(secrets).as("top-level secrets").containsKey(secret);
+      assertThat(environment(node).get("FLASHSALE_CLUSTER_KEYSTORE")).as(node + " FLASHSALE_CLUSTER_KEYSTORE")
+          .isEqualTo("/run/secrets/" + secret);
+    }
+  }
+
+  private static java.util.Collection<String> networkNames(String service) {
+    Object networks = service(service).get("networks");
+    return networks instanceof List<?> list ? list.stream().map(Object::toString).toList()
+        : map(networks, service + " networks").keySet();
+  }
+
+  private static Map<String, Object> readComposeRoot() {
+    return new Yaml(new SafeConstructor(new LoaderOptions())).load(read("docker-compose.yml"));
   }
 
   @Test
@@ -137,9 +182,10 @@ class DockerComposeTest {
     for (String seed : seeds.split(",")) {
       String[] hostPort = seed.strip().split(":");
       assertThat(hostPort).as("seed '" + seed + "' is host:port").hasSize(2);
-      assertThat(NODES).as("seed '" + seed + "' names a node service").contains(hostPort[0]);
+      String node = NODES.stream().filter(n -> clusterAlias(n).equals(hostPort[0])).findFirst().orElse(null);
+      assertThat(node).as("seed '" + seed + "' names a node on the cluster network").isNotNull();
       assertThat(hostPort[1]).as("seed '" + seed + "' port is that node's FLASHSALE_CLUSTER_PORT")
-          .isEqualTo(environment(hostPort[0]).get("FLASHSALE_CLUSTER_PORT"));
+          .isEqualTo(environment(node).get("FLASHSALE_CLUSTER_PORT"));
     }
   }
 
@@ -186,7 +232,7 @@ class DockerComposeTest {
       Map<String, String> env = environment(node);
       assertThat(env.get("FLASHSALE_ENV")).as(node + " FLASHSALE_ENV").isEqualTo("production");
       for (String required : List.of("FLASHSALE_JWT_SECRET", "FLASHSALE_ADMIN_PASSWORD", "FLASHSALE_DB_PASSWORD",
-          "FLASHSALE_PAYMENT_GATEWAY")) {
+          "FLASHSALE_PAYMENT_GATEWAY", "FLASHSALE_CLUSTER_KEYSTORE_PASSWORD")) {
         Matcher interpolation = interpolation(env.get(required));
         assertThat(interpolation).as(node + " " + required + " is ${" + required + ":?message}").isNotNull();
         assertThat(interpolation.group(1)).as(node + " " + required + " comes from the same variable").isEqualTo(required);
