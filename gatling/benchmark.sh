@@ -102,7 +102,9 @@ for mode in $MODES; do
   echo "== batching $mode: warm-up ($WARMUP_BUYERS buyers), then the measured rush ($BUYERS buyers, $STOCK units, up to $RATE arrivals/s)"
   rush "batching $mode" "$out/rush-$mode.json" > "$out/rush-$mode.log" 2>&1 \
     || { echo "the measured rush failed, see $out/rush-$mode.log" >&2; status=1; }
-  curl -s "http://127.0.0.1:$PORT/metrics" > "$out/metrics-$mode.txt" || true
+  # The node's own port: nginx serves no metrics (behind nginx, local's node 1 listens on the entry port + 1).
+  curl -s "http://127.0.0.1:$([ "$VIA" = direct ] && echo "$PORT" || echo "$((PORT + 1))")/metrics" \
+    > "$out/metrics-$mode.txt" || true
   grep -E '^flashsale_reserve_batch_size_(count|sum|max) ' "$out/metrics-$mode.txt" > "$out/batches-$mode.txt" || true
   awk '/^jvm_memory_used_bytes\{area="heap"/ {used += $NF} /^jvm_memory_max_bytes\{area="heap"/ && $NF > 0 {max += $NF}
     END {printf "heap used after the rush: %.0f MiB of %.0f MiB\n", used / 1048576, max / 1048576}' \

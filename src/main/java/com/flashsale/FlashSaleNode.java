@@ -26,6 +26,7 @@ import com.flashsale.order.Checkout;
 import com.flashsale.order.AdminOrderRoutes;
 import com.flashsale.order.OrderRoutes;
 import com.flashsale.order.OrderHistory;
+import com.flashsale.readmodel.JournalHistory;
 import com.flashsale.readmodel.OrderQueries;
 import com.flashsale.readmodel.ReadModelProjection;
 import com.flashsale.readmodel.SaleQueries;
@@ -145,7 +146,7 @@ public final class FlashSaleNode {
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
         new AdminOrderRoutes(orders, auth).endpoints(),
-        new SaleRoutes(sales, catalog, products, auth, json, clock, live).endpoints(),
+        new SaleRoutes(sales, catalog, products, auth, json, clock, live, new JournalHistory(system)).endpoints(),
         new LiveSaleRoutes(live, liveSettings.heartbeat()).endpoints());
     var route = HttpServer.root(metrics, limits, operations, api, new StaticRoutes(StaticFiles.fromClasspath()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),

@@ -1,5 +1,6 @@
 package com.flashsale;
 
+import com.flashsale.http.TrustedProxies;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
@@ -66,6 +67,11 @@ public final class NodeConfig {
       refuseOpenProductionSettings(config);
     }
     refuseSettlingBeforeTheGatewayGaveUp(config);
+    try {
+      TrustedProxies.parse(config.getString("flashsale.rate-limits.trusted-proxies"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfig("FLASHSALE_TRUSTED_PROXIES must be comma-separated CIDRs: " + e.getMessage());
+    }
     return ConfigFactory.load(ConfigFactory.parseMap(derived).withFallback(unresolved));
   }
 

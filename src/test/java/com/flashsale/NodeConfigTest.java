@@ -70,6 +70,11 @@ class NodeConfigTest {
   }
 
   @Test
+  void refusesTrustedProxiesThatAreNotAddressRanges() {
+    assertRefused(development("flashsale.rate-limits.trusted-proxies", "nginx.local"), "FLASHSALE_TRUSTED_PROXIES");
+  }
+
+  @Test
   void refusesAProductionStartWithoutTheClusterKeystore() {
     assertRefused(production("flashsale.cluster-tls.keystore", ""), "FLASHSALE_CLUSTER_KEYSTORE");
   }

@@ -1,9 +1,5 @@
 package com.flashsale.admin;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,17 +27,7 @@ final class SaleListCommand extends ApiCommand {
 
   @Override
   protected void run() {
-    List<String> query = new ArrayList<>();
-    if (status != null) {
-      query.add("status=" + status);
-    }
-    if (limit != null) {
-      query.add("limit=" + limit);
-    }
-    if (after != null) {
-      query.add("after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-    }
-    String path = "/api/sales" + (query.isEmpty() ? "" : "?" + String.join("&", query));
-    output.show(out(), anonymous().get(path), Views::sales);
+    output.show(out(), anonymous().get(withQuery("/api/sales", "status", status, "limit", limit, "after", after)),
+        Views::sales);
   }
 }

@@ -37,7 +37,12 @@ final class Views {
       table.row(text(sale, "id"), text(sale.at("/product"), "name"), text(sale, "status"), text(sale, "price"),
           text(sale, "stock"), text(sale, "available"), text(sale, "startsAt"), text(sale, "endsAt"));
     }
-    String rendered = table.isEmpty() ? "No sales." + System.lineSeparator() : table.render();
+    return paged(table, page, "No sales.");
+  }
+
+  /** A page's table (or {@code empty}), and the option that shows the next page when there is one. */
+  private static String paged(Table table, JsonNode page, String empty) {
+    String rendered = table.isEmpty() ? empty + System.lineSeparator() : table.render();
     String next = text(page, "next");
     return next == null ? rendered : rendered + "More: add --after " + next + System.lineSeparator();
   }
@@ -65,6 +70,15 @@ final class Views {
       table.row(field, text(stats, field));
     }
     return table.render();
+  }
+
+  /** A page of a sale's events: number, time, type and the event's fields on one line. */
+  static String history(JsonNode page) {
+    Table table = Table.columns("#", "written at", "type", "event");
+    for (JsonNode entry : page.at("/items")) {
+      table.row(text(entry, "sequenceNr"), text(entry, "writtenAt"), text(entry, "type"), entry.path("event").toString());
+    }
+    return paged(table, page, "No events.");
   }
 
   /** A field as text, or null when absent or JSON null. */

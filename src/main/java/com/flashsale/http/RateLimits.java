@@ -13,7 +13,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.typesafe.config.Config;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,21 +38,22 @@ public final class RateLimits {
   }
 
   /**
-   * @param clientIpHeader the header naming the client (set by nginx); empty, or a request without it,
-   *     uses the TCP peer's address
+   * @param clientIpHeader the header naming the client (set by nginx); empty, a request without it, or one
+   *     from a peer outside {@code trustedProxies}, uses the TCP peer's address
+   * @param trustedProxies comma-separated CIDRs of the proxies whose header is believed
    */
   public record Settings(boolean enabled, Rate perUser, Rate perIp, Rate perIpSignIn, String clientIpHeader,
-      long maxClients) {
+      String trustedProxies, long maxClients) {
 
     public static Settings fromConfig(Config config) {
       Config limits = config.getConfig("flashsale.rate-limits");
       return new Settings(limits.getBoolean("enabled"), Rate.fromConfig(limits.getConfig("per-user")),
           Rate.fromConfig(limits.getConfig("per-ip")), Rate.fromConfig(limits.getConfig("per-ip-sign-in")),
-          limits.getString("client-ip-header"), limits.getLong("max-clients"));
+          limits.getString("client-ip-header"), limits.getString("trusted-proxies"), limits.getLong("max-clients"));
     }
 
     public static Settings off() {
-      return new Settings(false, new Rate(1, 1), new Rate(1, 1), new Rate(1, 1), "", 1);
+      return new Settings(false, new Rate(1, 1), new Rate(1, 1), new Rate(1, 1), "", "", 1);
     }
   }
 
@@ -58,9 +61,11 @@ public final class RateLimits {
   private final Cache<String, Bucket> users;
   private final Cache<String, Bucket> addresses;
   private final Cache<String, Bucket> signIns;
+  private final TrustedProxies trustedProxies;
 
   public RateLimits(Settings settings) {
     this.settings = settings;
+    this.trustedProxies = TrustedProxies.parse(settings.trustedProxies());
     this.users = cache(settings.maxClients());
     this.addresses = cache(settings.maxClients());
     this.signIns = cache(settings.maxClients());
@@ -118,16 +123,16 @@ public final class RateLimits {
         .build();
   }
 
+  /** The header's address when a trusted proxy sent it and it is an address, else the TCP peer's. */
   private String clientIp(HttpRequest request) {
-    if (!settings.clientIpHeader().isEmpty()) {
-      var header = request.getHeader(settings.clientIpHeader());
-      if (header.isPresent() && !header.get().value().isBlank()) {
-        return header.get().value().strip();
+    Optional<InetAddress> peer = request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
+    if (!settings.clientIpHeader().isEmpty() && peer.isPresent() && trustedProxies.trusts(peer.get())) {
+      Optional<InetAddress> client = request.getHeader(settings.clientIpHeader())
+          .flatMap(header -> TrustedProxies.literal(header.value().strip()));
+      if (client.isPresent()) {
+        return client.get().getHostAddress();
       }
     }
-    return request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress)
-        .map(address -> address.getHostAddress())
-        .orElse("unknown");
+    return peer.map(InetAddress::getHostAddress).orElse("unknown");
   }
 }

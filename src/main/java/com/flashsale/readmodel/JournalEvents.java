@@ -3,6 +3,7 @@ package com.flashsale.readmodel;
 import akka.persistence.query.Offset;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.serialization.Serialization;
+import com.flashsale.sale.Sale;
 import com.flashsale.sale.SaleEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,7 @@ final class JournalEvents {
 
   /** The sale's events {@code from..to} (sequence numbers, both included), in order. */
   List<EventEnvelope<SaleEvent>> of(Connection c, UUID saleId, long from, long to) throws SQLException {
-    String persistenceId = "Sale|" + saleId;
+    String persistenceId = Sale.persistenceId(saleId);
     List<EventEnvelope<SaleEvent>> events = new ArrayList<>();
     try (PreparedStatement st = c.prepareStatement("""
         SELECT ordering, sequence_number, write_timestamp, event_payload, event_ser_id, event_ser_manifest

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
@@ -94,6 +95,15 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     }));
   }
 
+  /** The sale's id in the event journal. */
+  public static String persistenceId(UUID saleId) {
+    return persistenceIdOf(saleId.toString()).id();
+  }
+
+  private static PersistenceId persistenceIdOf(String saleId) {
+    return PersistenceId.of(ENTITY_KEY.name(), saleId);
+  }
+
   public static String tagFor(String saleId) {
     return TAGS.get(Math.floorMod(saleId.hashCode(), TAGS.size()));
   }
@@ -103,7 +113,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
       PaymentSettlement settlement, SaleMonitor monitor) {
     // A failed journal write or recovery restarts the entity (after a back-off) from the journal. Its
     // children (the pub-sub topic) are kept: this object, which holds them, lives on.
-    super(PersistenceId.of(ENTITY_KEY.name(), saleId),
+    super(persistenceIdOf(saleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1)
             .withStopChildren(false));
     this.inbox = inbox;

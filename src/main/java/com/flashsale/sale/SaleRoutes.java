@@ -51,9 +51,11 @@ public final class SaleRoutes {
   private final JsonBody json;
   private final Clock clock;
   private final LiveSales live;
+  private final SaleHistory history;
 
   public SaleRoutes(SaleClient sales, SaleCatalog catalog, Products products, Auth auth, JsonBody json, Clock clock,
-      LiveSales live) {
+      LiveSales live, SaleHistory history) {
+    this.history = history;
     this.sales = sales;
     this.catalog = catalog;
     this.products = products;
@@ -73,7 +75,28 @@ public final class SaleRoutes {
         Endpoint.patch("/api/admin/sales/{id}", id -> adminOnSale(id, saleId ->
             optionalHeaderValueByName("Idempotency-Key", key -> json.object(body -> change(saleId, key, body))))),
         Endpoint.post("/api/admin/sales/{id}/cancel", id -> adminOnSale(id, this::cancel)),
-        Endpoint.get("/api/admin/sales/{id}/stats", id -> adminOnSale(id, this::stats)));
+        Endpoint.get("/api/admin/sales/{id}/stats", id -> adminOnSale(id, this::stats)),
+        Endpoint.get("/api/admin/sales/{id}/history", id -> adminOnSale(id, saleId ->
+            Paging.paged((limit, after) -> history(saleId, limit, after)))));
+  }
+
+  /** The sale's events from its journal, oldest first; {@code after} is an event number from a previous page. */
+  private Route history(UUID saleId, int limit, Optional<String> after) {
+    Optional<Long> from = after.isEmpty() ? Optional.of(0L) : after.flatMap(SaleRoutes::eventNumber);
+    if (from.isEmpty()) {
+      return complete(Problem.response(ErrorCode.VALIDATION, "after must be an event number from a previous page"));
+    }
+    return Routes.completeAsync(history.of(saleId, from.get(), limit).thenApply(page ->
+        page.items().isEmpty() && from.get() == 0
+            ? Problem.response(ErrorCode.NOT_FOUND, "No such sale")
+            : Json.ok(page)));
+  }
+
+  private static Optional<Long> eventNumber(String text) {
+    if (text.length() > 19 || !text.chars().allMatch(Character::isDigit) || text.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(text));
   }
 
   /** An admin's request about the sale the path names: the caller is checked first, then the id. */

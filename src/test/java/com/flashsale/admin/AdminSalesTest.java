@@ -286,6 +286,22 @@ class AdminSalesTest {
   }
 
   @Test
+  void historyShowsTheSalesEventsInOrder() {
+    String id = app.createSaleId(Map.of("stock", 10));
+    assertThat(app.api.post("/api/sales/" + id + "/purchase", app.newBuyerToken(), null).status()).isEqualTo(201);
+
+    CliHarness.Result history = cli.admin("sales", "history", id).succeeded();
+
+    List<String> lines = history.out().lines().toList();
+    assertThat(lines.get(0)).matches("#\\s+WRITTEN AT\\s+TYPE\\s+EVENT");
+    assertThat(lines.get(1)).startsWith("1 ").contains("SaleCreated").contains(id);
+    assertThat(lines.get(2)).startsWith("2 ").containsPattern("UnitsReserved|HoldsTaken");
+    assertThat(cli.admin("sales", "history", id, "--json").succeeded().json())
+        .isEqualTo(app.api.get("/api/admin/sales/" + id + "/history", app.adminToken()).json());
+    assertThat(cli.admin("sales", "history", id, "--limit", "1").succeeded().out()).contains("More: add --after 1");
+  }
+
+  @Test
   void reportsAnUnknownSale() {
     CliHarness.Result result = cli.admin("sales", "stats", UUID.randomUUID().toString()).failed();
 

@@ -184,6 +184,7 @@ class HostileInputTest {
       known("POST /api/admin/sales/{id}/cancel", "cancelSale", ADMIN, BodyKind.NONE, PathId.CANCEL_SALE, List.of()),
       known("GET /api/admin/sales/{id}/stats", "stats", ADMIN, BodyKind.NONE, PathId.SALE, List.of()),
       known("GET /api/admin/sales/{id}/orders", "saleOrders", ADMIN, BodyKind.NONE, PathId.SALE, List.of()),
+      known("GET /api/admin/sales/{id}/history", "saleHistory", ADMIN, BodyKind.NONE, PathId.SALE, List.of()),
       known("GET /api/sales", "sales", NONE, BodyKind.NONE, PathId.NONE, List.of()),
       known("GET /api/sales/{id}", "sale", NONE, BodyKind.NONE, PathId.SALE, List.of()),
       known("GET /api/sales/{id}/events", "events", NONE, BodyKind.NONE, PathId.SALE, List.of()),
@@ -811,7 +812,8 @@ class HostileInputTest {
         expect = Expect.validation();
       } else if (e.key().equals("sales") && name.startsWith("?status='")) {
         expect = Expect.validation();
-      } else if (e.key().equals("orders") && (name.startsWith("?limit") || name.startsWith("?after"))) {
+      } else if ((e.key().equals("orders") || e.key().equals("saleHistory"))
+          && (name.startsWith("?limit") || name.startsWith("?after"))) {
         expect = Expect.validation();
       } else {
         expect = Expect.any4xx().orHarmless(noReflection());

@@ -139,7 +139,8 @@ class RateLimitTest {
   @Test
   void withoutTheHeaderTheTcpPeerIsTheClientAndOperationsAreNeverLimited() {
     Response last = null;
-    for (int i = 0; i <= IP_BURST && (last == null || last.status() != 429); i++) {
+    // The burst, plus what refills (1 a second) while a slow machine sends it.
+    for (int i = 0; i <= 5 * IP_BURST && (last == null || last.status() != 429); i++) {
       last = app.api.get("/api/sales", null);
     }
     assertThat(last.status()).as("127.0.0.1 ran out").isEqualTo(429);

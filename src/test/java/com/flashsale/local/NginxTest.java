@@ -96,6 +96,12 @@ class NginxTest {
   }
 
   @Test
+  void servesNoMetricsToClientsWhileTheNodeServesThemToItsScraper() {
+    assertProblem(viaNginx.get("/metrics", null), 404, "NOT_FOUND");
+    assertThat(ApiClient.forPort(app.node.httpPort()).get("/metrics", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void answersRequestsItCannotReadOrRouteWithItsOwnProblems() throws IOException {
     Map<String, String> expected = new java.util.LinkedHashMap<>();
     expected.put("GET /api/sales/a%00b HTTP/1.1\r\nHost: x\r\n\r\n", "400 VALIDATION");

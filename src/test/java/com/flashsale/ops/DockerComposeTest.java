@@ -150,6 +150,17 @@ class DockerComposeTest {
   }
 
   @Test
+  void theNodesBelieveTheClientAddressHeaderFromTheEdgeNetworkOnly() {
+    Map<String, Object> edge = map(map(readComposeRoot().get("networks"), "networks").get("edge"), "edge network");
+    List<?> subnets = (List<?>) map(edge.get("ipam"), "edge ipam").get("config");
+    String subnet = map(subnets.get(0), "edge subnet").get("subnet").toString();
+    for (String node : NODES) {
+      assertThat(environment(node).get("FLASHSALE_TRUSTED_PROXIES")).as(node + " FLASHSALE_TRUSTED_PROXIES")
+          .isEqualTo(subnet);
+    }
+  }
+
+  @Test
   void eachNodeHasTheClusterKeystoreAsASecret() {
     Map<String, Object> secrets = map(readComposeRoot().get("secrets"), "secrets");
     for (String node : NODES) {

@@ -668,4 +668,70 @@ class SaleRoutesTest {
 
     assertProblem(response, 401, "UNAUTHORIZED");
   }
+
+  // ---- the audit trail ----
+
+  private static Response history(String saleId, String query) {
+    return app.api.get("/api/admin/sales/" + saleId + "/history" + query, app.adminToken());
+  }
+
+  @Test
+  void theHistoryListsEveryEventOfTheSaleInOrderWithWhoAndWhen() {
+    String saleId = app.createSaleId(Map.of("stock", 10));
+    String ann = UUID.randomUUID().toString();
+    String bob = UUID.randomUUID().toString();
+    String annOrder = reservedOrderId(saleId, app.buyerToken(ann));
+    String bobOrder = reservedOrderId(saleId, app.buyerToken(bob));
+    assertThat(pay(annOrder, app.buyerToken(ann)).status()).isEqualTo(200);
+    assertThat(app.api.delete("/api/orders/" + bobOrder, app.buyerToken(bob)).status()).isEqualTo(200);
+    assertThat(patch(saleId, Map.of("addStock", 5)).status()).isEqualTo(200);
+
+    Response response = history(saleId, "");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode items = response.json().get("items");
+    List<String> types = new java.util.ArrayList<>();
+    items.forEach(entry -> types.add(entry.get("type").asText()));
+    assertThat(types).containsSubsequence("SaleCreated", "PaymentStarted", "OrderConfirmed", "OrderCancelled",
+        "StockAdded");
+    assertThat(types.stream().filter(type -> type.equals("UnitsReserved") || type.equals("HoldsTaken")))
+        .isNotEmpty();
+    for (int i = 0; i < items.size(); i++) {
+      assertThat(items.get(i).get("sequenceNr").asLong()).isEqualTo(i + 1);
+      assertThat(items.get(i).get("writtenAt").asText()).isNotBlank();
+    }
+    assertThat(items.toString()).contains(ann).contains(bob);
+    JsonNode created = items.get(0).get("event");
+    assertThat(created.get("saleId").asText()).isEqualTo(saleId);
+    assertThat(created.get("stock").asInt()).isEqualTo(10);
+    assertThat(response.json().get("next").isNull()).isTrue();
+  }
+
+  @Test
+  void theHistoryPagesByEventNumber() {
+    String saleId = app.createSaleId(Map.of("stock", 10));
+    for (int i = 0; i < 3; i++) {
+      reservedOrderId(saleId, app.newBuyerToken());
+    }
+
+    Response first = history(saleId, "?limit=2");
+    String next = first.json().get("next").asText();
+    Response rest = history(saleId, "?limit=500&after=" + next);
+
+    assertThat(first.json().get("items")).hasSize(2);
+    assertThat(next).isEqualTo("2");
+    assertThat(rest.json().get("items").get(0).get("sequenceNr").asLong()).isEqualTo(3);
+    assertThat(rest.json().get("next").isNull()).isTrue();
+    assertProblem(history(saleId, "?after=-1"), 400, "VALIDATION");
+    assertProblem(history(saleId, "?after=x"), 400, "VALIDATION");
+  }
+
+  @Test
+  void theHistoryIsForAdminsAndOfExistingSales() {
+    String saleId = app.createSaleId(Map.of());
+
+    assertProblem(app.api.get("/api/admin/sales/" + saleId + "/history", app.newBuyerToken()), 403, "FORBIDDEN");
+    assertProblem(app.api.get("/api/admin/sales/" + saleId + "/history", null), 401, "UNAUTHORIZED");
+    assertProblem(history(UUID.randomUUID().toString(), ""), 404, "NOT_FOUND");
+  }
 }
