@@ -3,7 +3,7 @@
 # default rate limits except the general per-IP and per-user buckets, opened wide so that the storm tool's
 # buyers, all from 127.0.0.1, are not limited), a purchase storm of 100,000 buyers for 100,000 units by wrk
 # over 64 connections (StormBenchmark, after warm-up storms), run twice: alone, then while a second wrk
-# floods POST /api/auth/login from one address with a wrong password (16 connections). Prints both storms'
+# floods POST /api/auth/login for one account from one address with a wrong password (16 connections). Prints both storms'
 # reservations/s and latencies, and what the flood got.
 #
 #   gatling/login-flood.sh          # needs wrk (apt-get install wrk); about 4 minutes
@@ -52,7 +52,9 @@ storm_log() { grep -E '^  (STORM|SELLING|AUDIT)' "$1.log" | sed 's/^/  /'; }
 cat > "$out/flood.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"email":"admin@flashsale.local","password":"not-the-password"}'
+wrk.body = '{"email":"someone@example.com","password":"not-the-password"}'
+-- One address (the node believes X-Real-IP from loopback), not the storm tool's own.
+wrk.headers["X-Real-IP"] = "203.0.113.66"
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) statuses = {} end

@@ -19,6 +19,7 @@ import com.flashsale.http.InFlightLimit;
 import com.flashsale.http.RateLimits;
 import com.flashsale.http.StaticFiles;
 import com.flashsale.http.StaticRoutes;
+import com.flashsale.http.StreamSlots;
 import com.flashsale.http.JsonBody;
 import com.flashsale.ops.Metrics;
 import com.flashsale.ops.OperationsRoutes;
@@ -147,7 +148,9 @@ public final class FlashSaleNode {
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
         new AdminOrderRoutes(orders, auth).endpoints(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live, new JournalHistory(system)).endpoints(),
-        new LiveSaleRoutes(live, liveSettings.heartbeat()).endpoints());
+        new LiveSaleRoutes(live, liveSettings.heartbeat(), limits,
+            new StreamSlots(config.getInt("flashsale.live-view.sse.max-streams"),
+                config.getInt("flashsale.live-view.sse.max-streams-per-client"))).endpoints());
     var route = HttpServer.root(metrics, limits, operations, api, new StaticRoutes(StaticFiles.fromClasspath()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Registering, signing in and reading one's own account. Logins and registrations have a per-IP limit of
- * their own, and an account's logins slow down after wrong passwords ({@link LoginBackoff}).
+ * their own, and an account's logins from one address slow down after wrong passwords ({@link LoginBackoff}).
  */
 public final class AccountRoutes {
 
@@ -64,20 +64,25 @@ public final class AccountRoutes {
     String password = body.string("password", 1, 200);
     String account = email == null ? null : email.toLowerCase(Locale.ROOT);
     body.validate();
-    Optional<Duration> wait = backoff.waitBefore(account);
-    if (wait.isPresent()) {
-      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-      return complete(Problem.retryLater(ErrorCode.RATE_LIMITED,
-          "Too many wrong passwords for this account; retry after " + seconds + " s", seconds));
-    }
-    return Routes.completeAsync(accounts.login(account, password).thenApply(outcome -> {
-      if (outcome instanceof Outcome.Ok) {
-        backoff.succeeded(account);
-      } else if (outcome instanceof Outcome.Rejected<?> rejected && rejected.code() == ErrorCode.BAD_CREDENTIALS) {
-        backoff.failed(account);
+    // Wrong passwords slow down the account from the address they came from: keyed by the account alone,
+    // anyone could lock its owner out by failing on purpose.
+    return limits.withClientAddress(address -> {
+      String attempts = account + " from " + address;
+      Optional<Duration> wait = backoff.waitBefore(attempts);
+      if (wait.isPresent()) {
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        return complete(Problem.retryLater(ErrorCode.RATE_LIMITED,
+            "Too many wrong passwords for this account; retry after " + seconds + " s", seconds));
       }
-      return outcome;
-    }), Json::ok);
+      return Routes.completeAsync(accounts.login(account, password).thenApply(outcome -> {
+        if (outcome instanceof Outcome.Ok) {
+          backoff.succeeded(attempts);
+        } else if (outcome instanceof Outcome.Rejected<?> rejected && rejected.code() == ErrorCode.BAD_CREDENTIALS) {
+          backoff.failed(attempts);
+        }
+        return outcome;
+      }), Json::ok);
+    });
   }
 
   private Route me(Principal principal) {

@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Failed logins per account: after {@code freeFailures} wrong passwords in a row, each further attempt at that
- * account waits a doubling time (1 s, 2 s, 4 s ... at most {@code maxWait}) from the last failure, so guessing
- * one account's password gets slow whatever the number of addresses it comes from. A successful login clears
- * it. Per node, in a bounded cache (an evicted account starts afresh).
+ * Failed logins per key (the node uses an account and the address the attempts come from): after
+ * {@code freeFailures} wrong passwords in a row, each further attempt waits a doubling time (1 s, 2 s, 4 s ... at
+ * most {@code maxWait}) from the last failure, so guessing a password gets slow. A successful login clears it.
+ * Per node, in a bounded cache (an evicted key starts afresh).
  */
 public final class LoginBackoff {
 

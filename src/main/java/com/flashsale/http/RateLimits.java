@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -97,6 +98,11 @@ public final class RateLimits {
       return inner.get();
     }
     return extractRequest(request -> limited(signIns, clientIp(request), settings.perIpSignIn(), inner));
+  }
+
+  /** The client's address as the limits count it (see {@link #clientIp}), for other per-client bounds. */
+  public Route withClientAddress(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(clientIp(request)));
   }
 
   /** Every request of the signed-in user counts against their bucket. */

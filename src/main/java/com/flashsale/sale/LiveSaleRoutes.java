@@ -1,5 +1,6 @@
 package com.flashsale.sale;
 
+import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.completeOK;
 import static akka.http.javadsl.server.Directives.mapResponse;
 import static akka.http.javadsl.server.Directives.respondWithHeader;
@@ -14,9 +15,13 @@ import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import com.flashsale.ErrorCode;
 import com.flashsale.http.Endpoint;
 import com.flashsale.http.Json;
+import com.flashsale.http.Problem;
+import com.flashsale.http.RateLimits;
 import com.flashsale.http.Routes;
+import com.flashsale.http.StreamSlots;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +31,9 @@ import java.util.UUID;
  * A sale's availability as server-sent events, from this node's live view (never from the entity once
  * the view serves the sale, so a stream does not notice the entity moving between nodes). Event
  * {@code sale} with {@code {available, status}}: the current state at once, then each change, coalesced;
- * a {@code : heartbeat} comment keeps an idle stream open through proxies.
+ * a {@code : heartbeat} comment keeps an idle stream open through proxies. Each stream holds a connection for
+ * as long as its client watches, so streams are bounded per node and per client ({@link StreamSlots}); over
+ * the bound, 503 OVERLOADED with {@code Retry-After}.
  */
 public final class LiveSaleRoutes {
 
@@ -43,10 +50,14 @@ public final class LiveSaleRoutes {
 
   private final LiveSales live;
   private final Duration heartbeat;
+  private final RateLimits clients;
+  private final StreamSlots slots;
 
-  public LiveSaleRoutes(LiveSales live, Duration heartbeat) {
+  public LiveSaleRoutes(LiveSales live, Duration heartbeat, RateLimits clients, StreamSlots slots) {
     this.live = live;
     this.heartbeat = heartbeat;
+    this.clients = clients;
+    this.slots = slots;
   }
 
   public List<Endpoint> endpoints() {
@@ -58,10 +69,21 @@ public final class LiveSaleRoutes {
   }
 
   private Route stream(UUID saleId, SaleView current) {
+    return clients.withClientAddress(client -> slots.take(client)
+        .map(slot -> stream(saleId, current, slot))
+        .orElseGet(() -> complete(Problem.response(ErrorCode.OVERLOADED,
+            "Too many event streams are open here; retry shortly"))));
+  }
+
+  private Route stream(UUID saleId, SaleView current, StreamSlots.Slot slot) {
     Source<ServerSentEvent, NotUsed> events = live.follow(saleId, current)
         .map(Availability::of)
         .via(changesOnly())
-        .map(availability -> ServerSentEvent.create(new String(Json.bytes(availability), StandardCharsets.UTF_8), EVENT));
+        .map(availability -> ServerSentEvent.create(new String(Json.bytes(availability), StandardCharsets.UTF_8), EVENT))
+        .watchTermination((notUsed, ended) -> {
+          ended.whenComplete((done, failure) -> slot.release());
+          return notUsed;
+        });
     return respondWithHeader(RawHeader.create("Cache-Control", "no-cache"), () ->
         mapResponse(this::withHeartbeat, () -> completeOK(events, EventStreamMarshalling.toEventStream())));
   }
