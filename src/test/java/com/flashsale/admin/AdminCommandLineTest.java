@@ -56,7 +56,8 @@ class AdminCommandLineTest {
   void theTreeHasEveryCommandOfTheIssue() {
     assertThat(commands().map(path -> String.join(" ", path))).containsExactly("", "login", "logout",
         "products", "products list", "products create",
-        "sales", "sales list", "sales create", "sales move", "sales add-stock", "sales cancel", "sales stats");
+        "sales", "sales list", "sales create", "sales move", "sales add-stock", "sales cancel", "sales stats",
+        "sales history");
   }
 
   @ParameterizedTest

@@ -44,6 +44,8 @@ class SaleEventStreamLoadTest {
   @Test
   void aThousandStreamsOnOneNodeAllSeeTheSaleSellOutDuringAPurchaseStorm() {
     try (FlashSaleFixture app = FlashSaleFixture.start("sale-events-load", Map.of(
+        // Every stream of this test comes from one address.
+        "flashsale.live-view.sse.max-streams-per-client", 4000,
         "flashsale.live-view.refresh-interval", "500ms",
         "flashsale.live-view.wake-interval", "200ms"))) {
       String saleId = app.createSaleId(Map.of("stock", STOCK));
