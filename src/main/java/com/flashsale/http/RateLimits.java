@@ -83,10 +83,7 @@ public final class RateLimits {
 
   /** Every request of the client IP counts against its bucket. */
   public Route perClientIp(Supplier<Route> inner) {
-    if (!settings.enabled()) {
-      return inner.get();
-    }
-    return extractRequest(request -> limited(addresses, clientIp(request), settings.perIp(), inner));
+    return perAddress(addresses, settings.perIp(), inner);
   }
 
   /**
@@ -94,10 +91,14 @@ public final class RateLimits {
    * general one: each costs a password hash, so a client gets few of them.
    */
   public Route perClientIpSignIn(Supplier<Route> inner) {
+    return perAddress(signIns, settings.perIpSignIn(), inner);
+  }
+
+  private Route perAddress(Cache<String, Bucket> buckets, Rate rate, Supplier<Route> inner) {
     if (!settings.enabled()) {
       return inner.get();
     }
-    return extractRequest(request -> limited(signIns, clientIp(request), settings.perIpSignIn(), inner));
+    return extractRequest(request -> limited(buckets, clientIp(request), rate, inner));
   }
 
   /** The client's address as the limits count it (see {@link #clientIp}), for other per-client bounds. */

@@ -92,11 +92,17 @@ public final class SaleRoutes {
             : Json.ok(page)));
   }
 
+  /** A journal event number: 0 up to one below the largest long (the page after it starts at it plus one). */
   private static Optional<Long> eventNumber(String text) {
-    if (text.length() > 19 || !text.chars().allMatch(Character::isDigit) || text.isEmpty()) {
+    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return Optional.empty();
     }
-    return Optional.of(Long.parseLong(text));
+    try {
+      long number = Long.parseLong(text);
+      return number < Long.MAX_VALUE ? Optional.of(number) : Optional.empty();
+    } catch (NumberFormatException tooLarge) {
+      return Optional.empty();
+    }
   }
 
   /** An admin's request about the sale the path names: the caller is checked first, then the id. */

@@ -724,6 +724,9 @@ class SaleRoutesTest {
     assertThat(rest.json().get("next").isNull()).isTrue();
     assertProblem(history(saleId, "?after=-1"), 400, "VALIDATION");
     assertProblem(history(saleId, "?after=x"), 400, "VALIDATION");
+    assertProblem(history(saleId, "?after=9999999999999999999"), 400, "VALIDATION");
+    assertProblem(history(saleId, "?after=" + Long.MAX_VALUE), 400, "VALIDATION");
+    assertThat(history(saleId, "?after=" + (Long.MAX_VALUE - 1)).json().get("items")).isEmpty();
   }
 
   @Test
