@@ -8,18 +8,27 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The nginx of a local cluster: the repository's {@code nginx/nginx.conf} (packaged in the jar) with
  * this run's entry port, node list and file paths, run by the distribution's nginx binary. Routing a
  * new node list rewrites the file and reloads nginx gracefully (requests in flight finish on the old
  * workers).
+ *
+ * <p>nginx's temporary files go to a directory of their own under the system's temporary directory, not under
+ * {@code directory}: nginx writes a chunked request body to a file once the body and its chunk framing fill its
+ * 64 KiB buffer (a body over the limit, but also one within it sent in small chunks), and run by root its workers
+ * are {@code nobody}, who cannot enter a data directory under {@code /root} or made by {@code mktemp -d}. Every such
+ * body was then a 500, which nginx.conf reports as 503 OVERLOADED, where the answer is 413 or the node's.
  */
 final class LocalNginx implements AutoCloseable {
 
@@ -36,13 +45,15 @@ final class LocalNginx implements AutoCloseable {
 
   private final Path binary;
   private final Path directory;
+  private final Path temporary;
   private final int port;
   private final boolean rateLimits;
   private final Process process;
 
-  private LocalNginx(Path binary, Path directory, int port, boolean rateLimits, Process process) {
+  private LocalNginx(Path binary, Path directory, Path temporary, int port, boolean rateLimits, Process process) {
     this.binary = binary;
     this.directory = directory;
+    this.temporary = temporary;
     this.port = port;
     this.rateLimits = rateLimits;
     this.process = process;
@@ -62,17 +73,41 @@ final class LocalNginx implements AutoCloseable {
   /** Starts nginx on loopback {@code port} in front of the nodes listening on {@code nodePorts}. */
   static LocalNginx start(Path binary, Path directory, int port, boolean rateLimits, List<Integer> nodePorts)
       throws IOException, InterruptedException {
-    Files.createDirectories(directory.resolve("tmp"));
-    Path config = directory.resolve("nginx.conf");
-    Files.writeString(config, render(template(), directory, port, rateLimits, nodePorts));
-    checkConfig(binary, directory);
-    Process process = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
-        "-e", directory.resolve("error.log").toString(), "-g", "daemon off;")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("error.log").toFile()))
-        .start();
-    awaitListening(process, port, directory);
-    return new LocalNginx(binary, directory, port, rateLimits, process);
+    Files.createDirectories(directory);
+    Path temporary = temporaryDirectory();
+    try {
+      Path config = directory.resolve("nginx.conf");
+      Files.writeString(config, render(template(), directory, temporary, port, rateLimits, nodePorts));
+      checkConfig(binary, directory);
+      Process process = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
+          "-e", directory.resolve("error.log").toString(), "-g", "daemon off;")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("error.log").toFile()))
+          .start();
+      awaitListening(process, port, directory);
+      return new LocalNginx(binary, directory, temporary, port, rateLimits, process);
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      delete(temporary);
+      throw e;
+    }
+  }
+
+  /**
+   * A new directory for nginx's temporary files that its workers can reach whoever they run as: others may pass
+   * through it but not list it, and nginx makes its own subdirectories there, for its workers' user alone.
+   */
+  private static Path temporaryDirectory() throws IOException {
+    Path temporary = Files.createTempDirectory("flashsale-nginx-");
+    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwx--x--x"));
+    return temporary;
+  }
+
+  private static void delete(Path tree) {
+    try (Stream<Path> paths = Files.walk(tree)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException leftBehind) {
+      // a few empty directories in the system's temporary directory
+    }
   }
 
   private static void awaitListening(Process process, int port, Path directory) throws IOException, InterruptedException {
@@ -94,7 +129,8 @@ final class LocalNginx implements AutoCloseable {
 
   /** Sends requests to exactly these nodes from now on (graceful reload). */
   synchronized void route(List<Integer> nodePorts) throws IOException, InterruptedException {
-    Files.writeString(directory.resolve("nginx.conf"), render(template(), directory, port, rateLimits, nodePorts));
+    Files.writeString(directory.resolve("nginx.conf"),
+        render(template(), directory, temporary, port, rateLimits, nodePorts));
     checkConfig(binary, directory);
     run(binary.toString(), "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
         "-e", directory.resolve("error.log").toString(), "-s", "reload");
@@ -105,21 +141,26 @@ final class LocalNginx implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
     }
+    delete(temporary);
   }
 
   /**
    * The local configuration: the template with its upstreams' servers replaced by {@code nodePorts} on loopback,
-   * listening on {@code port} (loopback only), its pid, log and temporary files under {@code directory}, and
-   * with {@code rateLimits} off the per-IP limits disabled (nginx does not count requests whose key is empty).
+   * listening on {@code port} (loopback only), its pid and log under {@code directory}, its temporary files
+   * under {@code temporary}, and with {@code rateLimits} off the per-IP limits disabled (nginx does not count
+   * requests whose key is empty).
    */
-  static String render(String template, Path directory, int port, boolean rateLimits, List<Integer> nodePorts) {
+  static String render(String template, Path directory, Path temporary, int port, boolean rateLimits,
+      List<Integer> nodePorts) {
     String limits = block(template, LIMIT_BEGIN, LIMIT_END);
     String limit = rateLimits ? limits : limits.replace("$binary_remote_addr", "\"\"");
     String d = directory.toAbsolutePath().toString();
-    String paths = "  client_body_temp_path " + d + "/tmp/body;\n  proxy_temp_path " + d + "/tmp/proxy;\n"
-        + "  fastcgi_temp_path " + d + "/tmp/fastcgi;\n  uwsgi_temp_path " + d + "/tmp/uwsgi;\n"
-        + "  scgi_temp_path " + d + "/tmp/scgi;\n";
+    String t = temporary.toAbsolutePath().toString();
+    String paths = "  client_body_temp_path " + t + "/body;\n  proxy_temp_path " + t + "/proxy;\n"
+        + "  fastcgi_temp_path " + t + "/fastcgi;\n  uwsgi_temp_path " + t + "/uwsgi;\n"
+        + "  scgi_temp_path " + t + "/scgi;\n";
     String rendered = replaceBlock(withNodes(template, port, nodePorts), LIMIT_BEGIN, LIMIT_END, limit);
     rendered = requireReplace(rendered, "listen 8080 ", "listen 127.0.0.1:" + port + " ");
     rendered = requireReplace(rendered, "http {\n", "http {\n" + paths);
