@@ -35,6 +35,7 @@ import com.flashsale.payment.PaymentGateway;
 import com.flashsale.payment.SimulatedPaymentGateway;
 import com.flashsale.product.ProductRoutes;
 import com.flashsale.product.Products;
+import com.flashsale.sale.KnownSales;
 import com.flashsale.sale.LiveSaleRoutes;
 import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.LiveView;
@@ -122,10 +123,12 @@ public final class FlashSaleNode {
 
     Duration askTimeout = config.getDuration("flashsale.ask-timeout");
     OrderBatcher.Settings batching = OrderBatcher.Settings.fromConfig(config);
+    JournalHistory journal = new JournalHistory(system, db);
+    KnownSales knownSales = KnownSales.start(system, journal, KnownSales.Settings.fromConfig(config));
     SaleClient sales = new SaleClient(system, askTimeout, batching.enabled()
         ? system.systemActorOf(OrderBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
             "order-batcher", Props.empty())
-        : null);
+        : null, knownSales);
     OrderHistory orders = new OrderQueries(db);
     ReadModelProjection.init(system, db, metrics::recordProjectionLag, metrics::recordSkippedEventsApplied);
     Products products = new Products(db);
@@ -133,7 +136,7 @@ public final class FlashSaleNode {
     Auth auth = new Auth(tokens, limits);
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
     LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
-    LiveSales live = LiveView.start(system, catalog, sales, clock, liveSettings, Sale.sender(system));
+    LiveSales live = LiveView.start(system, catalog, sales, knownSales, clock, liveSettings, Sale.sender(system));
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
     List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());
@@ -147,7 +150,7 @@ public final class FlashSaleNode {
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
             new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
         new AdminOrderRoutes(orders, auth).endpoints(),
-        new SaleRoutes(sales, catalog, products, auth, json, clock, live, new JournalHistory(system)).endpoints(),
+        new SaleRoutes(sales, catalog, products, auth, json, clock, live, journal).endpoints(),
         new LiveSaleRoutes(live, liveSettings.heartbeat(), limits,
             new StreamSlots(config.getInt("flashsale.live-view.sse.max-streams"),
                 config.getInt("flashsale.live-view.sse.max-streams-per-client"))).endpoints());

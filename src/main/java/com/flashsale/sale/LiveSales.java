@@ -40,6 +40,7 @@ public final class LiveSales {
 
   private final ActorSystem<?> system;
   private final SaleClient sales;
+  private final KnownSales known;
   private final Clock clock;
   private final LiveView.Settings settings;
   /** Only sales whose subscription is confirmed: everything here is at most one publication behind. */
@@ -51,9 +52,10 @@ public final class LiveSales {
   private final SharedKillSwitch streams = KillSwitches.shared("sale-streams");
   private volatile ActorRef<LiveView.Command> view;
 
-  LiveSales(ActorSystem<?> system, SaleClient sales, Clock clock, LiveView.Settings settings) {
+  LiveSales(ActorSystem<?> system, SaleClient sales, KnownSales known, Clock clock, LiveView.Settings settings) {
     this.system = system;
     this.sales = sales;
+    this.known = known;
     this.clock = clock;
     this.settings = settings;
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "end-sale-streams", () -> {
@@ -76,8 +78,10 @@ public final class LiveSales {
     }
   }
 
+  /** The view follows only sales that exist (from the read model, or after their entity answered). */
   void following(UUID saleId) {
     watched.add(saleId);
+    known.markKnown(saleId);
   }
 
   /** The view stopped following the sale: its streams end (clients reconnect and follow it again). */

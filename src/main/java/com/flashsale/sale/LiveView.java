@@ -98,11 +98,12 @@ public final class LiveView extends AbstractBehavior<LiveView.Command> {
   /**
    * Starts this node's live view and answers the read side the routes use.
    *
+   * @param known told of every sale the view follows, so that requests about it go through at once
    * @param toSale sends a command to a sale entity ({@link Sale#sender})
    */
-  public static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, Clock clock,
-      Settings settings, BiConsumer<String, SaleCommand> toSale) {
-    LiveSales board = new LiveSales(system, sales, clock, settings);
+  public static LiveSales start(ActorSystem<?> system, SaleCatalog catalog, SaleClient sales, KnownSales known,
+      Clock clock, Settings settings, BiConsumer<String, SaleCommand> toSale) {
+    LiveSales board = new LiveSales(system, sales, known, clock, settings);
     Behavior<Command> view = Behaviors.setup(context -> Behaviors.withTimers(
         timers -> new LiveView(context, timers, board, catalog, clock, settings, toSale)));
     board.attach(system.systemActorOf(Behaviors.supervise(view).onFailure(SupervisorStrategy.restart()),

@@ -36,7 +36,7 @@ import java.util.function.Function;
 /**
  * Sales: the public reads and the admin's changes. A public read of one sale comes from this node's live
  * view ({@link LiveSales}), the admin's answers from the entity; lists come from the read model
- * ({@link SaleCatalog}).
+ * ({@link SaleCatalog}). A sale id nobody created is answered 404 without starting an entity ({@link KnownSales}).
  */
 public final class SaleRoutes {
 
@@ -180,8 +180,7 @@ public final class SaleRoutes {
       Product product = found.get();
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
-      return sales.ask(saleId, replyTo -> new SaleCommand.Create(terms, sales.deadline(), replyTo), SaleDetails.class)
-          .thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
+      return sales.create(saleId, terms).thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
     });
     return Routes.completeAsync(created, sale -> Json.response(StatusCodes.CREATED, sale));
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.flashsale.testing.ApiClient.Response;
 import com.flashsale.testing.FlashSaleFixture;
 import com.flashsale.testing.Storm;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +41,16 @@ class PurchaseBackpressureTest {
 
   @Test
   void anEntityThatDoesNotAnswerInTimeGives503WithRetryAfter() {
-    try (FlashSaleFixture app = FlashSaleFixture.start("ask_timeout", Map.of("flashsale.ask-timeout", "1ms"))) {
-      // Any sale: the entity (starting, recovering) cannot answer within a millisecond.
-      String saleId = java.util.UUID.randomUUID().toString();
+    String saleId;
+    String dbUrl;
+    try (FlashSaleFixture arranging = FlashSaleFixture.start("ask_timeout")) {
+      saleId = arranging.createSaleId(Map.of("endsAt", arranging.now().plusSeconds(60).toString()));
+      dbUrl = arranging.dbUrl;
+    }
+    // An hour after the sale ended nothing wakes it, so its entity is not running: starting and recovering, it
+    // cannot answer within a millisecond (a sale id nobody created would be answered 404 without an entity).
+    try (FlashSaleFixture app = FlashSaleFixture.startOn(dbUrl, Instant.now().plus(Duration.ofHours(1)),
+        Map.of("flashsale.ask-timeout", "1ms"))) {
 
       Response response = app.api.post("/api/sales/" + saleId + "/purchase", app.newBuyerToken(), null);
 

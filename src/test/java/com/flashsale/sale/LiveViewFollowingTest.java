@@ -7,6 +7,7 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.pubsub.Topic;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.flashsale.testing.Eventually;
 import com.flashsale.testing.TestClock;
 import java.math.BigDecimal;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,9 @@ class LiveViewFollowingTest {
   private InMemorySaleCatalog catalog;
   private TestProbe<Sent> entities;
   private LiveSales live;
+  /** Nothing is in the journal here: a sale is known only when the view follows it. */
+  private final KnownSales known = new KnownSales(saleId -> CompletableFuture.completedFuture(false),
+      new KnownSales.Settings(100, 100, Duration.ofMinutes(1)), Ticker.systemTicker());
 
   @BeforeEach
   void start() {
@@ -55,7 +60,7 @@ class LiveViewFollowingTest {
 
   private void startView() {
     ActorRef<Sent> sent = entities.getRef();
-    live = LiveView.start(testKit.system(), catalog, null, clock, SETTINGS,
+    live = LiveView.start(testKit.system(), catalog, null, known, clock, SETTINGS,
         (saleId, command) -> sent.tell(new Sent(saleId, command)));
   }
 
@@ -100,6 +105,7 @@ class LiveViewFollowingTest {
     assertThat(wake.saleId()).isEqualTo(id);
     assertThat(wake.command()).isInstanceOf(SaleCommand.WakeUp.class);
     assertThat(served(id)).as("the read model's row alone is not served").isEmpty();
+    assertThat(known.isKnown(UUID.fromString(id))).as("a sale the view follows is known to exist").isTrue();
 
     pass(SETTINGS.wakeInterval());
     assertThat(entities.expectMessageClass(Sent.class).saleId()).as("woken until heard from").isEqualTo(id);

@@ -19,28 +19,37 @@ public final class FlashSaleFixture implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin@flashsale.local";
   public static final String ADMIN_PASSWORD = "admin-change-me";
 
-  public final TestClock clock = TestClock.atNow();
+  public final TestClock clock;
   public final FlashSaleNode.Running node;
   public final ApiClient api;
   /** The node's database (for what only SQL shows, such as the payment simulator's ledger). */
   public final String dbUrl;
   private String adminToken;
 
-  private FlashSaleFixture(String purpose, Map<String, Object> extra) {
+  private FlashSaleFixture(String dbUrl, TestClock clock, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("flashsale.sale.expiry-check", "200ms");
     settings.putAll(extra);
-    this.dbUrl = TestDatabase.fresh(purpose);
+    this.clock = clock;
+    this.dbUrl = dbUrl;
     this.node = TestNodes.single(dbUrl, clock, settings);
     this.api = ApiClient.forPort(node.httpPort());
   }
 
   public static FlashSaleFixture start(String purpose) {
-    return new FlashSaleFixture(purpose, Map.of());
+    return start(purpose, Map.of());
   }
 
   public static FlashSaleFixture start(String purpose, Map<String, Object> extra) {
-    return new FlashSaleFixture(purpose, extra);
+    return new FlashSaleFixture(TestDatabase.fresh(purpose), TestClock.atNow(), extra);
+  }
+
+  /**
+   * A node on the database of a fixture that has stopped (with its sales), its clock at {@code now}: for a node
+   * whose settings or time differ from the one that arranged the data.
+   */
+  public static FlashSaleFixture startOn(String dbUrl, Instant now, Map<String, Object> extra) {
+    return new FlashSaleFixture(dbUrl, new TestClock(now), extra);
   }
 
   public synchronized String adminToken() {
