@@ -20,6 +20,7 @@ public enum ErrorCode {
   PAYMENT_DECLINED(402, "Payment declined"),
   ALREADY_CONFIRMED(409, "Order already paid"),
   INVALID_TRANSITION(409, "Change not allowed"),
+  TOO_MANY_ATTEMPTS(409, "Too many attempts"),
   IDEMPOTENCY_MISMATCH(422, "Idempotency-Key reused with a different request"),
   RATE_LIMITED(429, "Too many requests"),
   OVERLOADED(503, "Service overloaded");

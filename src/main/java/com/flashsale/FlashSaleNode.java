@@ -148,7 +148,7 @@ public final class FlashSaleNode {
             : LoginBackoff.off(clock)).endpoints(),
         new ProductRoutes(products, auth, json).endpoints(),
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
-            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases"))).endpoints(),
+            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases")), clock).endpoints(),
         new AdminOrderRoutes(orders, auth).endpoints(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live, journal).endpoints(),
         new LiveSaleRoutes(live, liveSettings.heartbeat(), limits,

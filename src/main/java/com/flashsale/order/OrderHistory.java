@@ -20,6 +20,12 @@ public interface OrderHistory {
    */
   CompletionStage<Optional<Page<OrderJson>>> ordersOfBuyer(String userId, int limit, String after);
 
+  /**
+   * One order as the read model has it, or empty. A sale entity keeps only the orders it may still change;
+   * a released one (cancelled or expired) is read from here.
+   */
+  CompletionStage<Optional<OrderJson>> order(OrderId id);
+
   /** One sale's orders in order-number order, optionally of one status (null: all). */
   CompletionStage<Page<OrderJson>> ordersOfSale(UUID saleId, OrderStatus status, int limit, OrderId after);
 }

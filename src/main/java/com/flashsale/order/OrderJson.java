@@ -13,6 +13,11 @@ import java.time.Instant;
 public record OrderJson(String id, String saleId, String userId, int quantity, String unitPrice, String total,
     OrderStatus status, Instant createdAt, Instant expiresAt, String paymentRef, PaymentStatus paymentStatus) {
 
+  OrderJson withStatus(OrderStatus newStatus) {
+    return new OrderJson(id, saleId, userId, quantity, unitPrice, total, newStatus, createdAt, expiresAt, paymentRef,
+        paymentStatus);
+  }
+
   public static OrderJson of(OrderView order) {
     return new OrderJson(order.id(), order.saleId(), order.userId(), order.quantity(), Money.format(order.unitPrice()),
         Money.format(order.total()), order.status(), order.createdAt(), order.expiresAt(), order.paymentRef(),

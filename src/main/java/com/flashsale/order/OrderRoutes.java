@@ -26,9 +26,12 @@ import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleCommand;
 import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
+import com.flashsale.sale.OrderStatus;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
@@ -48,9 +51,11 @@ public final class OrderRoutes {
   private final LiveSales live;
   private final Metrics metrics;
   private final InFlightLimit purchasesInFlight;
+  private final Clock clock;
 
   public OrderRoutes(SaleClient sales, OrderHistory readModel, Checkout checkout, Auth auth, JsonBody json,
-      LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight) {
+      LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight, Clock clock) {
+    this.clock = clock;
     this.purchasesInFlight = purchasesInFlight;
     this.sales = sales;
     this.readModel = readModel;
@@ -125,11 +130,31 @@ public final class OrderRoutes {
         details -> Json.ok(OrderJson.of(details.order())));
   }
 
+  /** From the sale entity; an order it no longer keeps (released) from the read model. */
   private Route getOrder(OrderId id, Principal caller) {
-    return Routes.completeAsync(sales.ask(id.saleId(),
+    CompletionStage<Outcome<OrderJson>> order = sales.ask(id.saleId(),
             replyTo -> new SaleCommand.GetOrder(id.orderNo(), caller.userId(), caller.isAdmin(), replyTo),
-            OrderDetails.class),
-        details -> Json.ok(OrderJson.of(details.order())));
+            OrderDetails.class)
+        .thenCompose(outcome -> outcome instanceof Outcome.Rejected<OrderDetails> rejected
+            && rejected.code() == ErrorCode.RESERVATION_EXPIRED
+            ? readModel.order(id).thenApply(row -> row
+                .map(json -> json.userId().equals(caller.userId()) || caller.isAdmin()
+                    ? Outcome.ok(released(json))
+                    : Outcome.<OrderJson>rejected(ErrorCode.FORBIDDEN, "This order belongs to another buyer"))
+                .orElseGet(() -> Outcome.rejected(rejected.code(), rejected.detail())))
+            : CompletableFuture.completedFuture(outcome.map(details -> OrderJson.of(details.order()))));
+    return Routes.completeAsync(order, Json::ok);
+  }
+
+  /**
+   * A released order as the read model has it, which may not show the release yet (it trails the entity by
+   * under a second): a hold released before its expiry was cancelled, at or after it expired.
+   */
+  private OrderJson released(OrderJson row) {
+    if (row.status() != OrderStatus.RESERVED) {
+      return row;
+    }
+    return row.withStatus(clock.instant().isBefore(row.expiresAt()) ? OrderStatus.CANCELLED : OrderStatus.EXPIRED);
   }
 
   /** The caller's orders, newest first, from the read model (which trails the entities by under a second). */

@@ -65,6 +65,18 @@ public final class OrderQueries implements OrderHistory {
   }
 
   @Override
+  public CompletionStage<Optional<OrderJson>> order(OrderId id) {
+    return db.run(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS + " FROM orders WHERE id = ?")) {
+        st.setString(1, id.toString());
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? Optional.of(order(rs)) : Optional.<OrderJson>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public CompletionStage<Page<OrderJson>> ordersOfSale(UUID saleId, OrderStatus status, int limit, OrderId after) {
     return db.run(c -> {
       String sql = "SELECT " + COLUMNS + " FROM orders WHERE sale_id = ? AND order_no > ?"

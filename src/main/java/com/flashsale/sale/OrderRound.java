@@ -63,6 +63,7 @@ final class OrderRound {
   private final SaleState state;
   private final Instant now;
   private final Duration paymentGrace;
+  private final SaleSettings.BuyerBounds bounds;
   private final List<SaleEvent> events = new ArrayList<>();
   /** Orders made or changed in this round, as they will be once written. */
   private final Map<Long, Order> changed = new HashMap<>();
@@ -70,14 +71,17 @@ final class OrderRound {
   private final Map<String, Long> newKeys = new HashMap<>();
   /** Keys this round bound to an order of another quantity, and the quantity their request asked for. */
   private final Map<String, Integer> newKeyQuantities = new HashMap<>();
+  /** Holds each buyer cancelled in this round. */
+  private final Map<String, Integer> newCancellations = new HashMap<>();
   private long nextOrderNo;
   private int unitsTaken;
   private int unitsReleased;
 
-  OrderRound(SaleState state, Instant now, Duration paymentGrace) {
+  OrderRound(SaleState state, Instant now, SaleSettings settings) {
     this.state = state;
     this.now = now;
-    this.paymentGrace = paymentGrace;
+    this.paymentGrace = settings.paymentGrace();
+    this.bounds = settings.buyerBounds();
     this.nextOrderNo = state.nextOrderNo();
   }
 
@@ -137,8 +141,9 @@ final class OrderRound {
 
   /**
    * A purchase attempt. A retry (same Idempotency-Key, or a buyer who already holds a unit) gets the
-   * existing order back; otherwise the sale must be open, the quantity allowed, the buyer under the
-   * limit and enough units left after the commands decided before it.
+   * existing order back, and a new key names that hold only if it has none yet; otherwise the sale must be
+   * open, the quantity allowed, the buyer under the limit and the cancellation bound, and enough units left
+   * after the commands decided before it.
    */
   private Decision reserve(Reserve cmd) {
     String key = cmd.idempotencyKey();
@@ -153,11 +158,13 @@ final class OrderRound {
       }
     }
     Order hold = Order.openHold(ordersOf(cmd.userId()));
-    if (hold != null && key != null) {
+    if (hold != null && key != null && hold.idempotencyKey() == null) {
       events.add(new SaleEvent.IdempotencyKeyBound(hold.orderNo(), cmd.userId(), key, cmd.quantity(), now));
       newKeys.put(indexKey(cmd.userId(), key), hold.orderNo());
       newKeyQuantities.put(indexKey(cmd.userId(), key), cmd.quantity());
-      return Decision.afterWrite(hold, Answer.ORDER);
+      Order keyed = hold.withKey(key);
+      changed.put(keyed.orderNo(), keyed);
+      return Decision.afterWrite(keyed, Answer.ORDER);
     }
     if (hold != null) {
       return existing(hold);
@@ -171,6 +178,10 @@ final class OrderRound {
     }
     if (Order.unitsTaken(ordersOf(cmd.userId())) + cmd.quantity() > state.perUserLimit()) {
       return reject(ErrorCode.LIMIT_REACHED, "At most " + state.perUserLimit() + " unit(s) per buyer");
+    }
+    if (cancellationsOf(cmd.userId()) >= bounds.maxCancellations()) {
+      return reject(ErrorCode.TOO_MANY_ATTEMPTS,
+          "You cancelled " + bounds.maxCancellations() + " hold(s) in this sale; it takes no more purchases from you");
     }
     if (state.available() - unitsTaken + unitsReleased < cmd.quantity()) {
       return Decision.answer(SaleStatus.NO_UNIT_LEFT);
@@ -196,7 +207,7 @@ final class OrderRound {
   private Decision beginPayment(BeginPayment cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
-      return reject(ErrorCode.NOT_FOUND, "No such order");
+      return missing(cmd.orderNo(), "");
     }
     Rejected notTheirs = order.refusalFor(cmd.userId(), false);
     if (notTheirs != null) {
@@ -216,6 +227,10 @@ final class OrderRound {
         }
         if (!now.isBefore(order.expiresAt())) {
           yield reject(ErrorCode.RESERVATION_EXPIRED, "The hold expired at " + order.expiresAt());
+        }
+        if (order.paymentAttempts() >= bounds.maxPaymentAttempts()) {
+          yield reject(ErrorCode.TOO_MANY_ATTEMPTS, "This order made " + order.paymentAttempts()
+              + " payment attempts, the most it may; the hold stays until " + order.expiresAt());
         }
         yield change(new SaleEvent.PaymentStarted(order.orderNo(), now, cmd.attempt()),
             order.paymentStarted(cmd.attempt(), now), Answer.READY_TO_PAY);
@@ -246,7 +261,7 @@ final class OrderRound {
   private Decision confirmPayment(ConfirmPayment cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
-      return reject(ErrorCode.NOT_FOUND, "No such order");
+      return missing(cmd.orderNo(), "; the payment is given back");
     }
     return switch (order.status()) {
       case RESERVED -> awaits(order, cmd.attempt())
@@ -268,7 +283,7 @@ final class OrderRound {
   private Decision declinePayment(DeclinePayment cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
-      return reject(ErrorCode.NOT_FOUND, "No such order");
+      return missing(cmd.orderNo(), "");
     }
     if (!awaits(order, cmd.attempt())) {
       return existing(order);
@@ -281,7 +296,7 @@ final class OrderRound {
   private Decision recordRefund(RecordRefund cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
-      return reject(ErrorCode.NOT_FOUND, "No such order");
+      return missing(cmd.orderNo(), "");
     }
     if (!order.awaits(cmd.attempt())) {
       return existing(order);
@@ -293,7 +308,7 @@ final class OrderRound {
   private Decision cancelOrder(CancelOrder cmd) {
     Order order = order(cmd.orderNo());
     if (order == null) {
-      return reject(ErrorCode.NOT_FOUND, "No such order");
+      return missing(cmd.orderNo(), "");
     }
     Rejected notTheirs = order.refusalFor(cmd.userId(), cmd.byAdmin());
     if (notTheirs != null) {
@@ -305,8 +320,11 @@ final class OrderRound {
       case CANCELLED -> existing(order);
       case RESERVED -> {
         unitsReleased += order.quantity();
-        yield change(new SaleEvent.OrderCancelled(order.orderNo(), now), order.withStatus(OrderStatus.CANCELLED),
-            Answer.ORDER);
+        if (!cmd.byAdmin()) {
+          newCancellations.merge(order.userId(), 1, Integer::sum);
+        }
+        yield change(new SaleEvent.OrderCancelled(order.orderNo(), now, cmd.byAdmin()),
+            order.withStatus(OrderStatus.CANCELLED), Answer.ORDER);
       }
     };
   }
@@ -324,6 +342,20 @@ final class OrderRound {
         : Decision.answer(new OrderDetails(state.view(order), false));
   }
 
+  /**
+   * An order this sale does not hold: unknown, or released and gone from the state (which cannot tell whose it
+   * was, nor whether it was cancelled or expired).
+   */
+  private Decision missing(long orderNo, String consequence) {
+    Order inRound = changed.get(orderNo);
+    if (inRound != null ? !inRound.isFinishedRelease() : !state.wasReleased(orderNo)) {
+      return reject(ErrorCode.NOT_FOUND, "No such order");
+    }
+    return state.isCancelled()
+        ? reject(ErrorCode.SALE_CANCELLED, "The sale was cancelled" + consequence)
+        : reject(ErrorCode.RESERVATION_EXPIRED, SaleDecisions.RELEASED + consequence);
+  }
+
   private Decision releasedOrderRejection() {
     return state.isCancelled()
         ? reject(ErrorCode.SALE_CANCELLED, "The sale was cancelled")
@@ -332,9 +364,13 @@ final class OrderRound {
 
   // ---- the state as this round has changed it ----
 
+  /** The order as this round left it; null if unknown or released (as it will be once the round is written). */
   private Order order(long orderNo) {
     Order order = changed.get(orderNo);
-    return order != null ? order : state.order(orderNo);
+    if (order == null) {
+      return state.order(orderNo);
+    }
+    return order.isFinishedRelease() ? null : order;
   }
 
   private Order orderByKey(String userId, String key) {
@@ -351,15 +387,26 @@ final class OrderRound {
     return inRound != null ? inRound : state.requestedQuantity(userId, key, order);
   }
 
+  private int cancellationsOf(String userId) {
+    return state.cancellationsOf(userId) + newCancellations.getOrDefault(userId, 0);
+  }
+
   private List<Order> ordersOf(String userId) {
     List<Order> orders = new ArrayList<>();
     for (long no : state.orderNosOf(userId)) {
-      orders.add(order(no));
+      addIfHeld(orders, no);
     }
     for (long no : newOrdersByUser.getOrDefault(userId, List.of())) {
-      orders.add(order(no));
+      addIfHeld(orders, no);
     }
     return orders;
+  }
+
+  private void addIfHeld(List<Order> orders, long orderNo) {
+    Order order = order(orderNo);
+    if (order != null) {
+      orders.add(order);
+    }
   }
 
   private static Decision reject(ErrorCode code, String detail) {

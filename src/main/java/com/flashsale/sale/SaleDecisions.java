@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  */
 final class SaleDecisions {
 
+  /** The answer about an order the sale released and no longer keeps (the read model has it). */
+  static final String RELEASED = "The order was released (cancelled or expired)";
+
   /** Bounds the entity's state, which is O(stock). */
   static final int MAX_STOCK = 1_000_000;
 
@@ -71,7 +74,7 @@ final class SaleDecisions {
 
   /** One order command on its own: a round of one (see {@link OrderRound}). */
   ReplyEffect<SaleEvent, SaleState> decide(SaleState state, OrderCommand cmd, Instant now) {
-    OrderRound round = new OrderRound(state, now, settings.paymentGrace());
+    OrderRound round = new OrderRound(state, now, settings);
     OrderRound.Decision decision = round.decide(cmd);
     if (decision.isImmediate()) {
       return effect.reply(cmd.replyTo(), decision.now());
@@ -86,7 +89,7 @@ final class SaleDecisions {
    * batcher gets the number of commands written.
    */
   ReplyEffect<SaleEvent, SaleState> decideBatch(SaleState state, OrderBatch batch, Instant now) {
-    OrderRound round = new OrderRound(state, now, settings.paymentGrace());
+    OrderRound round = new OrderRound(state, now, settings);
     List<OrderCommand> waiting = new ArrayList<>();
     List<OrderRound.Decision> decided = new ArrayList<>();
     for (OrderCommand command : batch.commands()) {
@@ -123,6 +126,9 @@ final class SaleDecisions {
 
   ReplyEffect<SaleEvent, SaleState> getOrder(SaleState state, GetOrder cmd) {
     Order order = state.order(cmd.orderNo());
+    if (order == null && state.wasReleased(cmd.orderNo())) {
+      return reject(cmd, ErrorCode.RESERVATION_EXPIRED, RELEASED);
+    }
     if (order == null) {
       return reject(cmd, ErrorCode.NOT_FOUND, "No such order");
     }

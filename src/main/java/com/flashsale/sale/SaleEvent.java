@@ -48,7 +48,8 @@ public sealed interface SaleEvent extends CborSerializable {
    * A request with a new Idempotency-Key for {@code quantity} units was answered with the buyer's existing
    * hold: the key now names that order, so replaying the request answers the same order even after the hold
    * is paid, and the same key with another quantity is a different request. ({@code quantity} is null in
-   * events written before it was recorded; the order's quantity stands in then.)
+   * events written before it was recorded; the order's quantity stands in then.) Only an order without a key
+   * takes one, so new keys cannot grow the sale (events written before that rule may bind several).
    */
   record IdempotencyKeyBound(long orderNo, String userId, String idempotencyKey, Integer quantity, Instant at)
       implements SaleEvent {}
@@ -70,8 +71,11 @@ public sealed interface SaleEvent extends CborSerializable {
   /** The attempt's charge came when the hold was gone, and was given back. */
   record PaymentRefunded(long orderNo, String paymentRef, Instant at, String attempt) implements SaleEvent {}
 
-  /** The buyer (or an admin) gave the hold back. */
-  record OrderCancelled(long orderNo, Instant at) implements SaleEvent {}
+  /**
+   * The buyer (or an admin: {@code byAdmin}) gave the hold back. A buyer's cancellations are bounded
+   * ({@link SaleSettings.BuyerBounds}). (Events written before {@code byAdmin} was recorded read as the buyer's.)
+   */
+  record OrderCancelled(long orderNo, Instant at, boolean byAdmin) implements SaleEvent {}
 
   /** Holds whose time ran out, released together. */
   record HoldsExpired(List<Long> orderNos, Instant at) implements SaleEvent {}

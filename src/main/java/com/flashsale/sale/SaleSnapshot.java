@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The serialised form of {@link SaleState}; indexes are rebuilt from the orders on load. */
+/**
+ * The serialised form of {@link SaleState}; indexes are rebuilt from the orders on load. Fields added later are
+ * null in snapshots written before them.
+ */
 public record SaleSnapshot(
     String saleId,
     boolean created,
@@ -29,5 +32,7 @@ public record SaleSnapshot(
     Map<String, Integer> requestedQuantities,
     SaleTerms createdWith,
     /** Admin changes made with an Idempotency-Key, by key. */
-    Map<String, SaleEvent.ChangeKeyBound> changesByKey)
+    Map<String, SaleEvent.ChangeKeyBound> changesByKey,
+    /** Holds each buyer cancelled. */
+    Map<String, Integer> cancellationsByUser)
     implements CborSerializable {}

@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state of one sale: its terms, exact unit counts and the orders that hold or held its units.
- * Mutable for speed (a flash sale applies thousands of holds a second to maps of up to a million orders),
- * changed only by {@link #apply}. Its size is O(stock + released units), never O(buyers): a rejected
- * attempt leaves no trace here.
+ * The state of one sale: its terms, exact unit counts and the orders that hold its units, were paid, or have a
+ * payment attempt in doubt. Mutable for speed (a flash sale applies thousands of holds a second to maps of up
+ * to a million orders), changed only by {@link #apply}. Its size is O(stock), whatever buyers do: a rejected
+ * attempt leaves no trace here, a released order (cancelled or expired, no payment in doubt) leaves it with its
+ * Idempotency-Key (the journal and the read model keep it), an order takes one key, and what a buyer may repeat
+ * is bounded ({@link SaleSettings.BuyerBounds}). Beyond the orders it keeps one count per buyer who cancelled.
  *
  * <p>Each incarnation of the entity builds a state object of its own ({@link #blank}), so that nothing
  * of a write that failed survives into the replay that follows it.
@@ -64,6 +66,8 @@ final class SaleState {
   private SaleTerms createdWith;
   /** The admin changes made with an Idempotency-Key, by key. */
   private final Map<String, SaleEvent.ChangeKeyBound> changesByKey = new HashMap<>();
+  /** Holds each buyer cancelled, for {@link SaleSettings.BuyerBounds#maxCancellations()}. */
+  private final Map<String, Integer> cancellationsByUser = new HashMap<>();
 
   private SaleState(String saleId, boolean blank) {
     this.saleId = saleId;
@@ -94,10 +98,16 @@ final class SaleState {
     } else if (event instanceof HoldsTaken e) {
       e.reservations().forEach(this::apply);
     } else if (event instanceof SaleEvent.IdempotencyKeyBound e) {
+      Order order = orders.get(e.orderNo());
+      if (order == null) {
+        return this; // released since, in a journal written before released orders left the state
+      }
       String key = idempotencyIndexKey(e.userId(), e.idempotencyKey());
       ordersByIdempotencyKey.put(key, e.orderNo());
-      Order order = orders.get(e.orderNo());
-      if (e.quantity() != null && order != null && e.quantity() != order.quantity()) {
+      if (order.idempotencyKey() == null) {
+        orders.put(order.orderNo(), order.withKey(e.idempotencyKey()));
+      }
+      if (e.quantity() != null && e.quantity() != order.quantity()) {
         requestedQuantities.put(key, e.quantity());
       }
     } else if (event instanceof SaleEvent.ChangeKeyBound e) {
@@ -122,7 +132,10 @@ final class SaleState {
       paymentsInDoubt.remove(order.orderNo());
       confirmed += order.quantity();
     } else if (event instanceof OrderCancelled e) {
-      release(e.orderNo(), OrderStatus.CANCELLED);
+      Order order = orders.get(e.orderNo());
+      if (release(e.orderNo(), OrderStatus.CANCELLED) && !e.byAdmin()) {
+        cancellationsByUser.merge(order.userId(), 1, Integer::sum);
+      }
     } else if (event instanceof HoldsExpired e) {
       e.orderNos().forEach(no -> release(no, OrderStatus.EXPIRED));
     } else if (event instanceof StockAdded e) {
@@ -166,8 +179,11 @@ final class SaleState {
   }
 
   private void endPayment(long orderNo, PaymentStatus outcome, String paymentRef) {
-    orders.computeIfPresent(orderNo, (no, o) -> o.paymentEnded(outcome, paymentRef));
+    Order order = orders.computeIfPresent(orderNo, (no, o) -> o.paymentEnded(outcome, paymentRef));
     paymentsInDoubt.remove(orderNo);
+    if (order != null && order.isFinishedRelease()) {
+      drop(order);
+    }
   }
 
   private void closeHold(Order order) {
@@ -175,15 +191,39 @@ final class SaleState {
     reserved -= order.quantity();
   }
 
-  private void release(long orderNo, OrderStatus outcome) {
+  /** Releases an open hold's units; whether it was one. */
+  private boolean release(long orderNo, OrderStatus outcome) {
     Order order = orders.get(orderNo);
     if (order == null || !order.isOpenHold()) {
-      return;
+      return false;
     }
     closeHold(order);
-    orders.put(orderNo, order.withStatus(outcome));
     available += order.quantity();
     released += order.quantity();
+    Order releasedOrder = order.withStatus(outcome);
+    if (releasedOrder.isFinishedRelease()) {
+      drop(releasedOrder);
+    } else {
+      orders.put(orderNo, releasedOrder); // until its payment attempt is settled
+    }
+    return true;
+  }
+
+  /** A released order leaves the state, and its Idempotency-Key with it. */
+  private void drop(Order order) {
+    orders.remove(order.orderNo());
+    List<Long> ofUser = ordersByUser.get(order.userId());
+    if (ofUser != null) {
+      ofUser.remove(order.orderNo());
+      if (ofUser.isEmpty()) {
+        ordersByUser.remove(order.userId());
+      }
+    }
+    if (order.idempotencyKey() != null) {
+      String key = idempotencyIndexKey(order.userId(), order.idempotencyKey());
+      ordersByIdempotencyKey.remove(key, order.orderNo());
+      requestedQuantities.remove(key);
+    }
   }
 
   /** How a buyer's Idempotency-Key is indexed (also in snapshots). */
@@ -205,9 +245,22 @@ final class SaleState {
     return cancelled;
   }
 
-  /** Orders a snapshot holds: every order ever made in this sale, open or not. */
+  /** Orders a snapshot holds: open, paid, or released with a payment in doubt. */
   int orderCount() {
     return orders.size();
+  }
+
+  /**
+   * Whether the sale made this order and has released it since (a released order leaves the state: only its
+   * number tells it existed).
+   */
+  boolean wasReleased(long orderNo) {
+    return orderNo >= 1 && orderNo <= lastOrderNo && !orders.containsKey(orderNo);
+  }
+
+  /** Holds the buyer cancelled in this sale. */
+  int cancellationsOf(String userId) {
+    return cancellationsByUser.getOrDefault(userId, 0);
   }
 
   int available() {
@@ -353,7 +406,7 @@ final class SaleState {
   SaleSnapshot toSnapshot() {
     return new SaleSnapshot(saleId, created, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
         available, confirmed, released, lastOrderNo, List.copyOf(orders.values()), Map.copyOf(ordersByIdempotencyKey),
-        Map.copyOf(requestedQuantities), createdWith, Map.copyOf(changesByKey));
+        Map.copyOf(requestedQuantities), createdWith, Map.copyOf(changesByKey), Map.copyOf(cancellationsByUser));
   }
 
   static SaleState fromSnapshot(SaleSnapshot s) {
@@ -367,11 +420,24 @@ final class SaleState {
     state.holdSeconds = s.holdSeconds();
     state.cancelled = s.cancelled();
     state.lastOrderNo = s.lastOrderNo();
-    s.orders().stream().sorted(Comparator.comparingLong(Order::orderNo)).forEach(state::index);
-    state.ordersByIdempotencyKey.putAll(s.ordersByIdempotencyKey());
+    // Snapshots written before released orders left the state hold them: they leave now.
+    s.orders().stream().filter(o -> !o.isFinishedRelease()).sorted(Comparator.comparingLong(Order::orderNo))
+        .forEach(state::index);
+    s.ordersByIdempotencyKey().forEach((key, no) -> {
+      if (state.orders.containsKey(no)) {
+        state.ordersByIdempotencyKey.put(key, no);
+      }
+    });
     // Snapshots written before these were recorded hold none of them.
     if (s.requestedQuantities() != null) {
-      state.requestedQuantities.putAll(s.requestedQuantities());
+      s.requestedQuantities().forEach((key, quantity) -> {
+        if (state.ordersByIdempotencyKey.containsKey(key)) {
+          state.requestedQuantities.put(key, quantity);
+        }
+      });
+    }
+    if (s.cancellationsByUser() != null) {
+      state.cancellationsByUser.putAll(s.cancellationsByUser());
     }
     if (s.changesByKey() != null) {
       state.changesByKey.putAll(s.changesByKey());

@@ -13,9 +13,9 @@ package com.flashsale.sale;
  *   <li>snapshots copy at most about two orders per event however big the sale grows (a 100,000-unit
  *       sale: at 5,000, 10,000, 20,000, 40,000 and 80,000 orders).
  * </ul>
- * The interval only grows (orders are never dropped from a sale), so its multiples are multiples of
- * every earlier interval. Akka 2.8 deletes no snapshot taken by such a rule: a sale keeps all of its
- * snapshots, together about twice its final size.
+ * Every interval is {@code every} times a power of two, so a larger one's multiples are multiples of every
+ * smaller one (released orders leave a sale, so its interval may also shrink). Akka 2.8 deletes no snapshot
+ * taken by such a rule: a sale keeps all of its snapshots, together about twice its largest size.
  */
 final class SnapshotPolicy {
 

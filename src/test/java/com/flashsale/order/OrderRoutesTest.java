@@ -173,19 +173,22 @@ class OrderRoutesTest {
    * the hold was paid must not buy again.
    */
   @Test
-  void replayingAKeyFirstAnsweredWithAnOpenHoldAnswersThatOrderAgain() {
-    String saleId = app.createSaleId(Map.of("perUserLimit", 2));
+  void aSecondKeyGetsTheOpenHoldButOnlyTheOrdersOwnKeyNamesItForEver() {
+    String saleId = app.createSaleId(Map.of());
     String buyer = app.newBuyerToken();
     String held = idOfNewOrder(purchaseWithKey(saleId, buyer, 1, "first-click"));
     Response secondClick = purchaseWithKey(saleId, buyer, 1, "second-click");
     pay(held, buyer);
 
-    Response replay = purchaseWithKey(saleId, buyer, 1, "second-click");
+    Response replay = purchaseWithKey(saleId, buyer, 1, "first-click");
+    Response secondReplay = purchaseWithKey(saleId, buyer, 1, "second-click");
 
     assertThat(secondClick.status()).as("second click %s", secondClick).isEqualTo(200);
     assertThat(secondClick.json().get("id").asText()).isEqualTo(held);
     assertThat(replay.status()).as("replay %s", replay).isEqualTo(200);
     assertThat(replay.json().get("id").asText()).isEqualTo(held);
+    // An order takes one key, so the second click's key named nothing: its replay is a new purchase.
+    assertProblem(secondReplay, 409, "LIMIT_REACHED");
   }
 
   @Test

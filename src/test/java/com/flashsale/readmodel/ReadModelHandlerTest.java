@@ -241,7 +241,7 @@ class ReadModelHandlerTest {
         } else if (roll < 84 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           sale.release(orderNo, "CANCELLED");
-          emit(sale, new SaleEvent.OrderCancelled(orderNo, now));
+          emit(sale, new SaleEvent.OrderCancelled(orderNo, now, false));
         } else if (roll < 90 && !open.isEmpty()) {
           List<Long> expired = open.subList(0, 1 + random.nextInt(Math.min(4, open.size())));
           List<Long> orderNos = List.copyOf(expired);

@@ -150,8 +150,8 @@ class SaleAdminTest extends SaleSpec {
     assertThat(view.reserved()).isZero();
     assertThat(view.confirmed()).isEqualTo(1);
     assertThat(view.released()).isEqualTo(2);
-    assertThat(sale.order(bobs).status()).isEqualTo(OrderStatus.CANCELLED);
-    assertThat(sale.order(carols).status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(sale.statusOf(bobs)).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(sale.statusOf(carols)).isEqualTo(OrderStatus.CANCELLED);
     assertThat(sale.order(alices).status()).isEqualTo(OrderStatus.CONFIRMED);
   }
 

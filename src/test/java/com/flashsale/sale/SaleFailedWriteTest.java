@@ -110,7 +110,7 @@ class SaleFailedWriteTest extends SaleSpec {
           .containsOnlyOnce(new HoldsExpired(List.of(orderNo), s.now()));
       return null;
     });
-    assertThat(s.order(orderNo).status()).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(s.statusOf(orderNo)).isEqualTo(OrderStatus.EXPIRED);
     assertJournalAndRestartAgree(s, 2, 0, 0);
   }
 

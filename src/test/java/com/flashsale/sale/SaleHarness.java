@@ -68,7 +68,7 @@ final class SaleHarness {
 
   static SaleSettings settings(int snapshotEvery, Duration settleAfter) {
     return new SaleSettings(snapshotEvery, PAYMENT_GRACE, EXPIRY_CHECK, MAX_WAITING_REQUESTS, settleAfter,
-        GATEWAY_TIMEOUT);
+        GATEWAY_TIMEOUT, SaleSettings.BuyerBounds.DEFAULT);
   }
 
   static SaleTerms terms(int stock, int perUserLimit, int holdSeconds) {
@@ -235,6 +235,29 @@ final class SaleHarness {
     return getOrderAsAdmin(orderNo).replyOfType(SaleReply.OrderDetails.class).order();
   }
 
+  /**
+   * An order's status: the entity's while it keeps the order, else the journal's (a released order leaves the
+   * entity's state, which then knows only that it was released).
+   */
+  OrderStatus statusOf(long orderNo) {
+    if (getOrderAsAdmin(orderNo).reply() instanceof SaleReply.OrderDetails details) {
+      return details.order().status();
+    }
+    if (!kit.getState().wasReleased(orderNo)) {
+      throw new AssertionError("Order " + orderNo + " is neither kept nor released");
+    }
+    OrderStatus status = null;
+    for (Object event : kit.persistenceTestKit().persistedInStorage(persistenceId())) {
+      if (event instanceof SaleEvent.OrderCancelled e && e.orderNo() == orderNo
+          || event instanceof SaleEvent.SaleCancelled e2 && e2.releasedOrderNos().contains(orderNo)) {
+        status = OrderStatus.CANCELLED;
+      } else if (event instanceof SaleEvent.HoldsExpired e && e.orderNos().contains(orderNo)) {
+        status = OrderStatus.EXPIRED;
+      }
+    }
+    return status;
+  }
+
   static long orderNo(OrderView order) {
     return Long.parseLong(order.id().substring(order.id().lastIndexOf('-') + 1));
   }
@@ -256,6 +279,7 @@ final class SaleHarness {
     print.put("dueLongAfter", state.holdsDueAt(now.plus(Duration.ofDays(1)), PAYMENT_GRACE));
     print.put("nextReleaseDeadline", state.nextReleaseDeadline(PAYMENT_GRACE));
     print.put("nextOrderNo", state.nextOrderNo());
+    print.put("cancellations", new java.util.TreeMap<>(state.toSnapshot().cancellationsByUser()));
     for (String user : new TreeSet<>(orders.stream().map(Order::userId).toList())) {
       List<Order> ordersOfUser = state.orderNosOf(user).stream().map(state::order).toList();
       print.put("ordersOf " + user, ordersOfUser);

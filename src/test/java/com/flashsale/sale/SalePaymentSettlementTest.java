@@ -74,10 +74,9 @@ class SalePaymentSettlementTest extends SaleSpec {
 
     settleUntilJournalHas(new PaymentRefunded(orderNo, "pay-1", sale.now(), attempt));
 
-    OrderView order = sale.order(orderNo);
-    assertThat(order.status()).isEqualTo(OrderStatus.EXPIRED);
-    assertThat(order.paymentStatus()).isEqualTo(PaymentStatus.REFUNDED);
-    assertThat(order.paymentRef()).isEqualTo("pay-1");
+    // Its payment settled, the expired order leaves the sale's state; the journal keeps the refund.
+    assertThat(sale.statusOf(orderNo)).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(sale.kit.getState().order(orderNo)).isNull();
     assertThat(sale.gateway.chargeUnder(attempt).status()).isEqualTo(ChargeStatus.REFUNDED);
     assertThat(sale.stats().available()).isEqualTo(10);
   }

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -275,9 +276,9 @@ class SalePurchaseTest extends SaleSpec {
   }
 
   @Test
-  void bindsANewIdempotencyKeyAnsweredWithTheExistingHoldToThatHold() {
+  void aHoldWithoutAKeyTakesTheFirstKeyItIsAnsweredWith() {
     sale.createLive(10, 2, 300);
-    OrderView hold = sale.reserve("alice", 1, "key-a").replyOfType(OrderDetails.class).order();
+    OrderView hold = sale.reserve("alice", 1, null).replyOfType(OrderDetails.class).order();
 
     var answeredWithHold = sale.reserve("alice", 1, "key-b");
     sale.beginPayment(orderNo(hold), "alice");
@@ -288,6 +289,22 @@ class SalePurchaseTest extends SaleSpec {
         new SaleEvent.IdempotencyKeyBound(orderNo(hold), "alice", "key-b", 1, sale.now()));
     assertThat(replay.events()).isEmpty();
     assertThat(replay.replyOfType(OrderDetails.class).order().id()).isEqualTo(hold.id());
+  }
+
+  /** New keys would otherwise grow the sale without bound: each was an event and an entry for ever. */
+  @Test
+  void aHoldTakesOneIdempotencyKeyOnly() {
+    sale.createLive(10, 2, 300);
+    OrderView hold = sale.reserve("alice", 1, "key-a").replyOfType(OrderDetails.class).order();
+
+    var otherKeys = IntStream.range(0, 20).mapToObj(i -> sale.reserve("alice", 1, "key-" + i)).toList();
+
+    assertThat(otherKeys).allSatisfy(answer -> {
+      assertThat(answer.events()).isEmpty();
+      assertThat(answer.replyOfType(OrderDetails.class).order().id()).isEqualTo(hold.id());
+    });
+    assertThat(sale.kit.getState().toSnapshot().ordersByIdempotencyKey()).hasSize(1);
+    assertThat(sale.reserve("alice", 1, "key-a").replyOfType(OrderDetails.class).order().id()).isEqualTo(hold.id());
   }
 
   @Test

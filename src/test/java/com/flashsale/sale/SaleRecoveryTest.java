@@ -55,7 +55,7 @@ class SaleRecoveryTest extends SaleSpec {
     var result = sale.expireHolds();
 
     assertThat(result.events()).containsExactly(new HoldsExpired(List.of(alices), sale.now()));
-    assertThat(sale.order(alices).status()).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(sale.statusOf(alices)).isEqualTo(OrderStatus.EXPIRED);
     assertThat(sale.order(bobs).status()).isEqualTo(OrderStatus.RESERVED);
     SaleView stats = sale.stats();
     assertThat(stats.available()).isEqualTo(9);
@@ -100,7 +100,7 @@ class SaleRecoveryTest extends SaleSpec {
 
     long orderNo = live.reserved("alice");
 
-    awaitAssert(() -> assertThat(live.order(orderNo).status()).isEqualTo(OrderStatus.EXPIRED));
+    awaitAssert(() -> assertThat(live.statusOf(orderNo)).isEqualTo(OrderStatus.EXPIRED));
     assertThat(live.stats().available()).isEqualTo(5);
   }
 
@@ -159,7 +159,7 @@ class SaleRecoveryTest extends SaleSpec {
       orders.add(new Order(no, UUID.randomUUID().toString(), 1, null, OPENS, OPENS.plusSeconds(300)));
     }
     SaleSnapshot big = new SaleSnapshot("sale", true, "product", PRICE, 2_000, OPENS, OPENS.plusSeconds(3_600), 1,
-        300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of());
+        300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of(), Map.of());
     ActorTestKit uncompressed = ActorTestKit.create("UncompressedCbor", ConfigFactory.parseString(
             "akka.serialization.jackson.jackson-cbor.compression.algorithm = off")
         .withFallback(ConfigFactory.parseResources("serialization.conf")));
@@ -201,7 +201,7 @@ class SaleRecoveryTest extends SaleSpec {
 
     sale.kit.restart();
 
-    awaitAssert(() -> assertThat(sale.order(orderNo).status()).isEqualTo(OrderStatus.EXPIRED));
+    awaitAssert(() -> assertThat(sale.statusOf(orderNo)).isEqualTo(OrderStatus.EXPIRED));
     assertThat(sale.stats().available()).isEqualTo(10);
   }
 
@@ -214,7 +214,7 @@ class SaleRecoveryTest extends SaleSpec {
 
     live.kit.restart();
 
-    awaitAssert(() -> assertThat(live.order(orderNo).status()).isEqualTo(OrderStatus.EXPIRED));
+    awaitAssert(() -> assertThat(live.statusOf(orderNo)).isEqualTo(OrderStatus.EXPIRED));
     assertThat(live.stats().available()).isEqualTo(5);
   }
 

@@ -513,9 +513,14 @@ class SaleRoutesTest {
 
     cancel(saleId);
 
-    Response order = app.api.get("/api/orders/" + orderId, buyer);
-    assertThat(order.status()).isEqualTo(200);
-    assertThat(order.json().get("status").asText()).isEqualTo("CANCELLED");
+    // Released, the order leaves the entity's state: it is read from the read model, once projected.
+    eventually(Duration.ofSeconds(10), () -> {
+      Response order = app.api.get("/api/orders/" + orderId, buyer);
+      assertThat(order.status()).isEqualTo(200);
+      assertThat(order.json().get("status").asText()).isEqualTo("CANCELLED");
+    });
+    assertThat(app.api.get("/api/orders/" + orderId, app.newBuyerToken()).json().get("code").asText())
+        .isEqualTo("FORBIDDEN");
   }
 
   @Test
