@@ -323,7 +323,7 @@ final class OrderRound {
         if (!cmd.byAdmin()) {
           newCancellations.merge(order.userId(), 1, Integer::sum);
         }
-        yield change(new SaleEvent.OrderCancelled(order.orderNo(), now, cmd.byAdmin()),
+        yield change(new SaleEvent.OrderCancelled(order.orderNo(), now, cmd.byAdmin() ? cmd.userId() : null),
             order.withStatus(OrderStatus.CANCELLED), Answer.ORDER);
       }
     };

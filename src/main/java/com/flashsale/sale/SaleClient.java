@@ -83,8 +83,8 @@ public final class SaleClient {
    * goes to an entity that may not exist yet. The new sale is known at once on this node and announced to the
    * others ({@link KnownSales}).
    */
-  public CompletionStage<Outcome<SaleDetails>> create(UUID saleId, SaleTerms terms) {
-    return askEntity(saleId, replyTo -> new SaleCommand.Create(terms, deadline(), replyTo)).thenApply(reply -> {
+  public CompletionStage<Outcome<SaleDetails>> create(UUID saleId, SaleTerms terms, String admin) {
+    return askEntity(saleId, replyTo -> new SaleCommand.Create(terms, admin, deadline(), replyTo)).thenApply(reply -> {
       if (reply instanceof SaleDetails) {
         known.created(saleId);
       }

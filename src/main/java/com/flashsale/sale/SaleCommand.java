@@ -38,7 +38,8 @@ public sealed interface SaleCommand extends CborSerializable {
       @JsonSubTypes.Type(value = CancelOrder.class, name = "cancel-order")})
   sealed interface OrderCommand extends WithReply {}
 
-  record Create(SaleTerms terms, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
+  /** {@code admin}: the user id of the admin who asked, recorded in the event (null in tests). */
+  record Create(SaleTerms terms, String admin, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   /** {@code idempotencyKey} may be null. */
   record Reserve(String userId, int quantity, String idempotencyKey, Instant deadline, ActorRef<SaleReply> replyTo)
@@ -62,6 +63,7 @@ public sealed interface SaleCommand extends CborSerializable {
   record RecordRefund(long orderNo, String attempt, String paymentRef, ActorRef<SaleReply> replyTo)
       implements OrderCommand {}
 
+  /** {@code userId} is the caller's: the buyer, or the admin when {@code byAdmin}. */
   record CancelOrder(long orderNo, String userId, boolean byAdmin, Instant deadline, ActorRef<SaleReply> replyTo)
       implements OrderCommand, Deadlined {}
 
@@ -80,10 +82,10 @@ public sealed interface SaleCommand extends CborSerializable {
    * An admin change; null fields and {@code addStock == 0} leave that part unchanged. {@code idempotencyKey}
    * (may be null) makes a retry of the same request change nothing again.
    */
-  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, String idempotencyKey, Instant deadline,
-      ActorRef<SaleReply> replyTo) implements Deadlined {}
+  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, String idempotencyKey, String admin,
+      Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
-  record CancelSale(Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
+  record CancelSale(String admin, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   record Get(ActorRef<SaleReply> replyTo) implements WithReply {}
 

@@ -57,7 +57,7 @@ final class SaleDecisions {
       return reject(cmd, ErrorCode.VALIDATION, "Invalid sale terms");
     }
     var created = new SaleEvent.SaleCreated(state.saleId(), t.productId(), t.price(), t.stock(), t.startsAt(),
-        t.endsAt(), t.perUserLimit(), t.holdSeconds(), now);
+        t.endsAt(), t.perUserLimit(), t.holdSeconds(), now, cmd.admin());
     return persist(List.of(created), cmd.replyTo()).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
@@ -164,10 +164,10 @@ final class SaleDecisions {
     }
     List<SaleEvent> events = new ArrayList<>(2);
     if (!startsAt.equals(state.startsAt()) || !endsAt.equals(state.endsAt())) {
-      events.add(new SaleEvent.SaleRescheduled(startsAt, endsAt, now));
+      events.add(new SaleEvent.SaleRescheduled(startsAt, endsAt, now, cmd.admin()));
     }
     if (cmd.addStock() > 0) {
-      events.add(new SaleEvent.StockAdded(cmd.addStock(), now));
+      events.add(new SaleEvent.StockAdded(cmd.addStock(), now, cmd.admin()));
     }
     if (cmd.idempotencyKey() != null) {
       events.add(new SaleEvent.ChangeKeyBound(cmd.idempotencyKey(), cmd.startsAt(), cmd.endsAt(), cmd.addStock(), now));
@@ -190,7 +190,7 @@ final class SaleDecisions {
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
     }
-    return persist(List.of(new SaleEvent.SaleCancelled(state.openHoldNos(), now)), cmd.replyTo())
+    return persist(List.of(new SaleEvent.SaleCancelled(state.openHoldNos(), now, cmd.admin())), cmd.replyTo())
         .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Everything that ever happened to a sale. These records are the journal's contract: renaming or
- * reshaping one needs a migration. Every fact carries its own time, so replay needs no clock.
+ * reshaping one needs a migration. Every fact carries its own time, so replay needs no clock. What an admin
+ * did names them ({@code admin}: their user id), for the audit trail; it is null in events written before
+ * that was recorded.
  */
 public sealed interface SaleEvent extends CborSerializable {
 
@@ -20,7 +22,8 @@ public sealed interface SaleEvent extends CborSerializable {
       Instant endsAt,
       int perUserLimit,
       int holdSeconds,
-      Instant createdAt)
+      Instant createdAt,
+      String admin)
       implements SaleEvent {}
 
   /** A hold: {@code quantity} units leave {@code available} until paid, cancelled or expired. */
@@ -72,15 +75,15 @@ public sealed interface SaleEvent extends CborSerializable {
   record PaymentRefunded(long orderNo, String paymentRef, Instant at, String attempt) implements SaleEvent {}
 
   /**
-   * The buyer (or an admin: {@code byAdmin}) gave the hold back. A buyer's cancellations are bounded
-   * ({@link SaleSettings.BuyerBounds}). (Events written before {@code byAdmin} was recorded read as the buyer's.)
+   * The buyer gave the hold back, or the admin named by {@code admin} (null: the buyer). A buyer's cancellations
+   * are bounded ({@link SaleSettings.BuyerBounds}).
    */
-  record OrderCancelled(long orderNo, Instant at, boolean byAdmin) implements SaleEvent {}
+  record OrderCancelled(long orderNo, Instant at, String admin) implements SaleEvent {}
 
   /** Holds whose time ran out, released together. */
   record HoldsExpired(List<Long> orderNos, Instant at) implements SaleEvent {}
 
-  record StockAdded(int units, Instant at) implements SaleEvent {}
+  record StockAdded(int units, Instant at, String admin) implements SaleEvent {}
 
   /**
    * An admin's change carried an Idempotency-Key: written with the change's own events (if any), so that a
@@ -96,8 +99,8 @@ public sealed interface SaleEvent extends CborSerializable {
     }
   }
 
-  record SaleRescheduled(Instant startsAt, Instant endsAt, Instant at) implements SaleEvent {}
+  record SaleRescheduled(Instant startsAt, Instant endsAt, Instant at, String admin) implements SaleEvent {}
 
   /** An admin cancelled the sale; the listed open holds were released with it. */
-  record SaleCancelled(List<Long> releasedOrderNos, Instant at) implements SaleEvent {}
+  record SaleCancelled(List<Long> releasedOrderNos, Instant at, String admin) implements SaleEvent {}
 }

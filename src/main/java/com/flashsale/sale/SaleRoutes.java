@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Sales: the public reads and the admin's changes. A public read of one sale comes from this node's live
@@ -72,11 +72,11 @@ public final class SaleRoutes {
         Endpoint.get("/api/sales/{id}", id -> Routes.withUuid(id, "sale", this::getSale)),
         Endpoint.post("/api/admin/sales", () -> auth.admin(admin -> optionalHeaderValueByName("Idempotency-Key", key ->
             json.object(body -> create(admin, key, body))))),
-        Endpoint.patch("/api/admin/sales/{id}", id -> adminOnSale(id, saleId ->
-            optionalHeaderValueByName("Idempotency-Key", key -> json.object(body -> change(saleId, key, body))))),
+        Endpoint.patch("/api/admin/sales/{id}", id -> adminOnSale(id, (admin, saleId) ->
+            optionalHeaderValueByName("Idempotency-Key", key -> json.object(body -> change(admin, saleId, key, body))))),
         Endpoint.post("/api/admin/sales/{id}/cancel", id -> adminOnSale(id, this::cancel)),
-        Endpoint.get("/api/admin/sales/{id}/stats", id -> adminOnSale(id, this::stats)),
-        Endpoint.get("/api/admin/sales/{id}/history", id -> adminOnSale(id, saleId ->
+        Endpoint.get("/api/admin/sales/{id}/stats", id -> adminOnSale(id, (admin, saleId) -> stats(saleId))),
+        Endpoint.get("/api/admin/sales/{id}/history", id -> adminOnSale(id, (admin, saleId) ->
             Paging.paged((limit, after) -> history(saleId, limit, after)))));
   }
 
@@ -106,8 +106,8 @@ public final class SaleRoutes {
   }
 
   /** An admin's request about the sale the path names: the caller is checked first, then the id. */
-  private Route adminOnSale(String id, Function<UUID, Route> inner) {
-    return auth.admin(admin -> Routes.withUuid(id, "sale", inner));
+  private Route adminOnSale(String id, BiFunction<Principal, UUID, Route> inner) {
+    return auth.admin(admin -> Routes.withUuid(id, "sale", saleId -> inner.apply(admin, saleId)));
   }
 
   private Route list(Optional<String> status, int limit, Optional<String> after) {
@@ -180,25 +180,27 @@ public final class SaleRoutes {
       Product product = found.get();
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
       SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
-      return sales.create(saleId, terms).thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
+      return sales.create(saleId, terms, admin.userId()).thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
     });
     return Routes.completeAsync(created, sale -> Json.response(StatusCodes.CREATED, sale));
   }
 
-  private Route change(UUID saleId, Optional<String> idempotencyKey, Fields body) {
+  private Route change(Principal admin, UUID saleId, Optional<String> idempotencyKey, Fields body) {
     Instant startsAt = body.optionalInstant("startsAt");
     Instant endsAt = body.optionalInstant("endsAt");
     Integer addStock = body.optionalInteger("addStock", 1, SaleDecisions.MAX_STOCK, 0);
     String key = body.idempotencyKey(idempotencyKey);
     body.validate();
     return Routes.completeAsync(sales.ask(saleId,
-            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, sales.deadline(), replyTo),
+            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, admin.userId(), sales.deadline(),
+                replyTo),
             SaleDetails.class)
         .thenCompose(changed -> withProduct(changed.map(SaleDetails::sale))), Json::ok);
   }
 
-  private Route cancel(UUID saleId) {
-    return Routes.completeAsync(sales.ask(saleId, replyTo -> new SaleCommand.CancelSale(sales.deadline(), replyTo), SaleDetails.class)
+  private Route cancel(Principal admin, UUID saleId) {
+    return Routes.completeAsync(sales.ask(saleId,
+            replyTo -> new SaleCommand.CancelSale(admin.userId(), sales.deadline(), replyTo), SaleDetails.class)
         .thenCompose(cancelled -> withProduct(cancelled.map(SaleDetails::sale))), Json::ok);
   }
 

@@ -133,7 +133,7 @@ final class SaleState {
       confirmed += order.quantity();
     } else if (event instanceof OrderCancelled e) {
       Order order = orders.get(e.orderNo());
-      if (release(e.orderNo(), OrderStatus.CANCELLED) && !e.byAdmin()) {
+      if (release(e.orderNo(), OrderStatus.CANCELLED) && e.admin() == null) {
         cancellationsByUser.merge(order.userId(), 1, Integer::sum);
       }
     } else if (event instanceof HoldsExpired e) {

@@ -139,7 +139,7 @@ class DatabaseFaultIT {
       String lateSaleId = newSaleIdTagged(tag);
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       SaleEvent.SaleCreated created = new SaleEvent.SaleCreated(lateSaleId, scenario.productId, new BigDecimal("10.00"),
-          LATE_SALE_STOCK, now.minusSeconds(1), now.plus(Duration.ofHours(1)), 1, 3600, now);
+          LATE_SALE_STOCK, now.minusSeconds(1), now.plus(Duration.ofHours(1)), 1, 3600, now, null);
       scenario.mark("late row written, commit held");
       long heldOrdering;
       long committedAbove;

@@ -52,7 +52,7 @@ class LateJournalWriteTest {
     JsonNode product = app.createProduct();
     Instant now = app.now();
     var created = new SaleEvent.SaleCreated(lateSale, product.get("id").asText(), new BigDecimal("5.00"), 3,
-        now.minusSeconds(1), now.plus(Duration.ofDays(1)), 1, 300, now);
+        now.minusSeconds(1), now.plus(Duration.ofDays(1)), 1, 300, now, null);
 
     try (Connection c = DriverManager.getConnection(app.dbUrl, TestDatabase.user(), TestDatabase.password())) {
       c.setAutoCommit(false);

@@ -195,7 +195,7 @@ class ReadModelHandlerTest {
     void generate(int events) {
       for (SaleModel sale : sales) {
         emit(sale, new SaleEvent.SaleCreated(sale.id.toString(), UUID.randomUUID().toString(), sale.price, sale.stock,
-            T0, T0.plusSeconds(3600), 5, 600, T0));
+            T0, T0.plusSeconds(3600), 5, 600, T0, null));
       }
       while (envelopes.size() < events) {
         // mostly one sale at a time, as in a rush, sometimes interleaved
@@ -241,7 +241,7 @@ class ReadModelHandlerTest {
         } else if (roll < 84 && !open.isEmpty()) {
           long orderNo = open.get(random.nextInt(open.size()));
           sale.release(orderNo, "CANCELLED");
-          emit(sale, new SaleEvent.OrderCancelled(orderNo, now, false));
+          emit(sale, new SaleEvent.OrderCancelled(orderNo, now, null));
         } else if (roll < 90 && !open.isEmpty()) {
           List<Long> expired = open.subList(0, 1 + random.nextInt(Math.min(4, open.size())));
           List<Long> orderNos = List.copyOf(expired);
@@ -251,7 +251,7 @@ class ReadModelHandlerTest {
           int units = 1 + random.nextInt(5);
           sale.stock += units;
           sale.available += units;
-          emit(sale, new SaleEvent.StockAdded(units, now));
+          emit(sale, new SaleEvent.StockAdded(units, now, null));
         } else if (roll < 96 && !sale.released().isEmpty()) {
           long orderNo = sale.released().get(0);
           OrderModel order = sale.orders.get(orderNo);

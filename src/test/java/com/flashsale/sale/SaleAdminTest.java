@@ -1,5 +1,6 @@
 package com.flashsale.sale;
 
+import static com.flashsale.sale.SaleHarness.ADMIN;
 import static com.flashsale.sale.SaleHarness.CLOSES;
 import static com.flashsale.sale.SaleHarness.OPENS;
 import static com.flashsale.sale.SaleHarness.orderNo;
@@ -32,7 +33,7 @@ class SaleAdminTest extends SaleSpec {
 
     var result = sale.change(null, null, 5);
 
-    assertThat(result.events()).containsExactly(new StockAdded(5, sale.now()));
+    assertThat(result.events()).containsExactly(new StockAdded(5, sale.now(), ADMIN));
     SaleView view = result.replyOfType(SaleDetails.class).sale();
     assertThat(view.stock()).isEqualTo(6);
     assertThat(view.available()).isEqualTo(5);
@@ -49,7 +50,7 @@ class SaleAdminTest extends SaleSpec {
     sale.kit.restart();
     var afterRestart = sale.change(null, null, 5, "key-1");
 
-    assertThat(first.events()).containsExactly(new StockAdded(5, sale.now()),
+    assertThat(first.events()).containsExactly(new StockAdded(5, sale.now(), ADMIN),
         new SaleEvent.ChangeKeyBound("key-1", null, null, 5, sale.now()));
     assertThat(retry.events()).isEmpty();
     assertThat(afterRestart.events()).isEmpty();
@@ -87,7 +88,7 @@ class SaleAdminTest extends SaleSpec {
 
     var result = sale.change(earlier, null, 0);
 
-    assertThat(result.events()).containsExactly(new SaleRescheduled(earlier, CLOSES, sale.now()));
+    assertThat(result.events()).containsExactly(new SaleRescheduled(earlier, CLOSES, sale.now(), ADMIN));
     assertThat(result.replyOfType(SaleDetails.class).sale().startsAt()).isEqualTo(earlier);
     sale.setTime(earlier);
     assertThat(sale.reserve("alice").replyOfType(OrderDetails.class).created()).isTrue();
@@ -108,7 +109,7 @@ class SaleAdminTest extends SaleSpec {
 
     var result = sale.change(null, later, 0);
 
-    assertThat(result.events()).containsExactly(new SaleRescheduled(OPENS, later, sale.now()));
+    assertThat(result.events()).containsExactly(new SaleRescheduled(OPENS, later, sale.now(), ADMIN));
     sale.setTime(CLOSES);
     assertThat(sale.reserve("alice").replyOfType(OrderDetails.class).created()).isTrue();
   }
@@ -143,7 +144,7 @@ class SaleAdminTest extends SaleSpec {
 
     var result = sale.cancelSale();
 
-    assertThat(result.events()).containsExactly(new SaleCancelled(List.of(bobs, carols), sale.now()));
+    assertThat(result.events()).containsExactly(new SaleCancelled(List.of(bobs, carols), sale.now(), ADMIN));
     SaleView view = result.replyOfType(SaleDetails.class).sale();
     assertThat(view.status()).isEqualTo(SaleStatus.CANCELLED);
     assertThat(view.available()).isEqualTo(9);

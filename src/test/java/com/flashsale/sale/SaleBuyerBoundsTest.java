@@ -99,7 +99,7 @@ class SaleBuyerBoundsTest extends SaleSpec {
   void aSnapshotWrittenWhileReleasedOrdersStayedLoadsWithoutThem() {
     Instant at = OPENS;
     SaleState old = SaleState.blank("sale")
-        .apply(new SaleEvent.SaleCreated("sale", "product-1", PRICE, 10, OPENS, OPENS.plusSeconds(3_600), 1, 300, at))
+        .apply(new SaleEvent.SaleCreated("sale", "product-1", PRICE, 10, OPENS, OPENS.plusSeconds(3_600), 1, 300, at, null))
         .apply(new SaleEvent.UnitsReserved(1, "alice", 1, "key-a", at, at.plusSeconds(300)))
         .apply(new SaleEvent.UnitsReserved(2, "bob", 1, "key-b", at, at.plusSeconds(300)));
     SaleSnapshot current = old.toSnapshot();
@@ -142,7 +142,7 @@ class SaleBuyerBoundsTest extends SaleSpec {
     TestProbe<SaleReply> probe = testKit.createTestProbe();
     Function<Function<ActorRef<SaleReply>, SaleCommand>, SaleReply> ask = spawnSale(saleId, clock, settings, probe);
     ask.apply(replyTo -> new SaleCommand.Create(new SaleTerms("product-1", PRICE, 3, OPENS,
-        OPENS.plus(Duration.ofDays(30)), 1, holdSeconds), null, replyTo));
+        OPENS.plus(Duration.ofDays(30)), 1, holdSeconds), null, null, replyTo));
     Map<String, Integer> answers = new TreeMap<>();
 
     for (int i = 0; i < cycles; i++) {

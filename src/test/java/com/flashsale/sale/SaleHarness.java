@@ -94,7 +94,7 @@ final class SaleHarness {
   // ---- commands ----
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> create(SaleTerms terms) {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Create(terms, null, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.Create(terms, ADMIN, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> reserve(String userId) {
@@ -192,11 +192,11 @@ final class SaleHarness {
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
       int addStock, String idempotencyKey) {
     return kit.<SaleReply>runCommand(replyTo ->
-        new SaleCommand.ChangeSale(startsAt, endsAt, addStock, idempotencyKey, null, replyTo));
+        new SaleCommand.ChangeSale(startsAt, endsAt, addStock, idempotencyKey, ADMIN, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelSale() {
-    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelSale(null, replyTo));
+    return kit.<SaleReply>runCommand(replyTo -> new SaleCommand.CancelSale(ADMIN, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> get() {

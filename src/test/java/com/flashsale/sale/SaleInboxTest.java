@@ -117,7 +117,7 @@ class SaleInboxTest {
   }
 
   private void create() {
-    sale.tell(new SaleCommand.Create(SaleHarness.terms(10, 1, 300), null, replies.getRef()));
+    sale.tell(new SaleCommand.Create(SaleHarness.terms(10, 1, 300), null, null, replies.getRef()));
     replies.expectMessageClass(SaleDetails.class);
   }
 }

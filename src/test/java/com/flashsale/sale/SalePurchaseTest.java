@@ -65,7 +65,7 @@ class SalePurchaseTest extends SaleSpec {
     sale.createLive(10, 1, 300);
 
     var late = sale.kit.<SaleReply>runCommand(replyTo ->
-        new SaleCommand.ChangeSale(null, null, 5, null, Instant.now().minusMillis(1), replyTo));
+        new SaleCommand.ChangeSale(null, null, 5, null, null, Instant.now().minusMillis(1), replyTo));
 
     assertRejected(late, ErrorCode.OVERLOADED);
     assertThat(sale.stats().stock()).isEqualTo(10);
@@ -78,7 +78,7 @@ class SalePurchaseTest extends SaleSpec {
     var result = sale.create(terms(10, 2, 300));
 
     assertThat(result.events()).containsExactly(
-        new SaleCreated(sale.saleId, "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS));
+        new SaleCreated(sale.saleId, "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS, SaleHarness.ADMIN));
     assertThat(result.replyOfType(SaleDetails.class).sale()).isEqualTo(
         new SaleView(sale.saleId, "product-1", PRICE, 10, 10, 0, 0, 0, SaleStatus.LIVE, OPENS, CLOSES, 2, 300));
   }
@@ -324,7 +324,7 @@ class SalePurchaseTest extends SaleSpec {
   @Test
   void keysBoundToAHoldOfAnotherQuantitySurviveASnapshot() {
     SaleState state = SaleState.blank("sale")
-        .apply(new SaleEvent.SaleCreated("sale", "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS))
+        .apply(new SaleEvent.SaleCreated("sale", "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS, null))
         .apply(new UnitsReserved(1, "alice", 1, null, OPENS, OPENS.plusSeconds(300)))
         .apply(new SaleEvent.IdempotencyKeyBound(1, "alice", "key-2", 2, OPENS));
 

@@ -709,7 +709,20 @@ class SaleRoutesTest {
     JsonNode created = items.get(0).get("event");
     assertThat(created.get("saleId").asText()).isEqualTo(saleId);
     assertThat(created.get("stock").asInt()).isEqualTo(10);
+    String admin = com.auth0.jwt.JWT.decode(app.adminToken()).getSubject();
+    assertThat(created.get("admin").asText()).isEqualTo(admin);
+    assertThat(eventOf(items, "StockAdded").get("admin").asText()).as("who changed it").isEqualTo(admin);
+    assertThat(eventOf(items, "OrderCancelled").path("admin").asText(null)).as("the buyer cancelled").isNull();
     assertThat(response.json().get("next").isNull()).isTrue();
+  }
+
+  private static JsonNode eventOf(JsonNode items, String type) {
+    for (JsonNode entry : items) {
+      if (entry.get("type").asText().equals(type)) {
+        return entry.get("event");
+      }
+    }
+    throw new AssertionError("No " + type + " in " + items);
   }
 
   @Test
