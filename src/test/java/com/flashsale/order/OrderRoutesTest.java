@@ -277,27 +277,6 @@ class OrderRoutesTest {
   }
 
   @Test
-  void answersOverloadedWithRetryAfterWhenTheSaleDoesNotAnswerInTime() {
-    String saleId;
-    String dbUrl;
-    try (FlashSaleFixture arranging = FlashSaleFixture.start("overloaded")) {
-      saleId = arranging.createSaleId(Map.of("endsAt", arranging.now().plusSeconds(60).toString()));
-      dbUrl = arranging.dbUrl;
-    }
-    // An hour after its end nothing wakes the sale: its entity, starting, cannot answer within a millisecond.
-    try (FlashSaleFixture overloaded = FlashSaleFixture.startOn(dbUrl, Instant.now().plus(Duration.ofHours(1)),
-        Map.of("flashsale.ask-timeout", "1ms"))) {
-
-      Response response = overloaded.api.post("/api/sales/" + saleId + "/purchase", overloaded.newBuyerToken(), null);
-
-      assertProblem(response, 503, "OVERLOADED");
-      assertThat(response.header("Retry-After")).isNotBlank();
-    }
-  }
-
-  // ---- pay ----
-
-  @Test
   void payingConfirmsTheOrderWithAPaymentReference() {
     String saleId = app.createSaleId(Map.of());
     String buyer = app.newBuyerToken();
