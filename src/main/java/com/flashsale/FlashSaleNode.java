@@ -1,6 +1,7 @@
 package com.flashsale;
 
 import akka.actor.typed.ActorSystem;
+import akka.cluster.typed.Cluster;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
@@ -40,7 +41,13 @@ import com.flashsale.sale.LiveSaleRoutes;
 import com.flashsale.sale.LiveSales;
 import com.flashsale.sale.LiveView;
 import com.flashsale.sale.OrderBatcher;
+import com.flashsale.sale.RoomSettings;
 import com.flashsale.sale.Sale;
+import com.flashsale.waitingroom.ProofOfWork;
+import com.flashsale.waitingroom.RoomBoard;
+import com.flashsale.waitingroom.RoomView;
+import com.flashsale.waitingroom.Tickets;
+import com.flashsale.waitingroom.WaitingRoomRoutes;
 import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleRoutes;
@@ -137,6 +144,12 @@ public final class FlashSaleNode {
     JsonBody json = new JsonBody(config.getBytes("flashsale.http.max-body-bytes"));
     LiveView.Settings liveSettings = LiveView.Settings.fromConfig(config);
     LiveSales live = LiveView.start(system, catalog, sales, knownSales, clock, liveSettings, Sale.sender(system));
+    RoomSettings roomSettings = RoomSettings.fromConfig(config);
+    RoomBoard rooms = RoomView.start(system, clock, roomSettings,
+        Cluster.get(system).selfMember().uniqueAddress().toString(), Sale.sender(system));
+    Tickets tickets = new Tickets(secret, roomSettings, clock);
+    StreamSlots streamSlots = new StreamSlots(config.getInt("flashsale.live-view.sse.max-streams"),
+        config.getInt("flashsale.live-view.sse.max-streams-per-client"));
 
     HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
     List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());
@@ -148,12 +161,13 @@ public final class FlashSaleNode {
             : LoginBackoff.off(clock)).endpoints(),
         new ProductRoutes(products, auth, json).endpoints(),
         new OrderRoutes(sales, orders, new Checkout(sales, gateway, config.getDuration("flashsale.payment.call-timeout")), auth, json, live, metrics,
-            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases")), clock).endpoints(),
+            new InFlightLimit(config.getInt("flashsale.max-in-flight-purchases")), clock, tickets).endpoints(),
+        new WaitingRoomRoutes(live, rooms, tickets,
+            new ProofOfWork(secret, config.getDuration("flashsale.waiting-room.challenge-validity"), clock), auth, json,
+            limits, streamSlots, clock).endpoints(),
         new AdminOrderRoutes(orders, auth).endpoints(),
         new SaleRoutes(sales, catalog, products, auth, json, clock, live, journal).endpoints(),
-        new LiveSaleRoutes(live, liveSettings.heartbeat(), limits,
-            new StreamSlots(config.getInt("flashsale.live-view.sse.max-streams"),
-                config.getInt("flashsale.live-view.sse.max-streams-per-client"))).endpoints());
+        new LiveSaleRoutes(live, liveSettings.heartbeat(), limits, streamSlots).endpoints());
     var route = HttpServer.root(metrics, limits, operations, api, new StaticRoutes(StaticFiles.fromClasspath()));
     ServerBinding binding = HttpServer.bind(system, config.getString("flashsale.http.host"),
             config.getInt("flashsale.http.port"), route)

@@ -90,6 +90,22 @@ final class ArgumentTypes {
     }
   }
 
+  /** An admission rate: a whole number of buyers a second, 0 (automatic) or more. */
+  static final class Rate implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int rate = Integer.parseInt(value);
+        if (rate >= 0) {
+          return rate;
+        }
+      } catch (NumberFormatException notANumber) {
+        // answered below
+      }
+      throw new TypeConversionException("'" + value + "' is not a whole number of 0 or more");
+    }
+  }
+
   /** The API's base URL: http(s), a host, an optional port and path prefix; no trailing slash kept. */
   static final class ServerUrl implements ITypeConverter<URI> {
     @Override

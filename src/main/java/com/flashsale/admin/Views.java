@@ -69,7 +69,33 @@ final class Views {
     for (String field : new String[] {"stock", "available", "reserved", "confirmed", "released"}) {
       table.row(field, text(stats, field));
     }
+    JsonNode room = stats.path("waitingRoom");
+    if (room.isObject()) {
+      roomRows(table, room);
+    }
     return table.render();
+  }
+
+  /** A sale's waiting room: its settings and numbers (in buyers), or that it has none. */
+  static String room(JsonNode stats) {
+    JsonNode room = stats.path("waitingRoom");
+    if (!room.isObject()) {
+      return "This sale has no waiting room.\n";
+    }
+    Table table = Table.fields();
+    roomRows(table, room);
+    return table.render();
+  }
+
+  private static void roomRows(Table table, JsonNode room) {
+    table.row("room", room.path("paused").asBoolean() ? "PAUSED" : text(room, "phase"))
+        .row("admission rate", room.path("admissionRate").asInt() == 0
+            ? "automatic (" + text(room, "rate") + "/s now)" : text(room, "admissionRate") + "/s")
+        .row("waiting", text(room, "waiting"))
+        .row("joined", text(room, "joined"))
+        .row("admitted", text(room, "admitted"))
+        .row("purchased", text(room, "purchased"))
+        .row("abandoned", text(room, "abandoned"));
   }
 
   /** A page of a sale's events: number, time, type and the event's fields on one line. */

@@ -29,14 +29,42 @@ public final class Fields {
   private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
   private final ObjectNode node;
-  private final List<ApiError.FieldError> errors = new ArrayList<>();
+  private final List<ApiError.FieldError> errors;
+  /** Prefixed to field names in errors: {@code "parent."} for a nested object's fields. */
+  private final String prefix;
 
-  private Fields(ObjectNode node) {
+  private Fields(ObjectNode node, List<ApiError.FieldError> errors, String prefix) {
     this.node = node;
+    this.errors = errors;
+    this.prefix = prefix;
   }
 
   public static Fields of(ObjectNode node) {
-    return new Fields(node);
+    return new Fields(node, new ArrayList<>(), "");
+  }
+
+  /**
+   * The fields of a nested object, whose errors are reported with this body's as {@code field.name}; null when
+   * absent (or not an object, which is an error).
+   */
+  public Fields optionalObject(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isObject()) {
+      return invalid(field, "must be an object");
+    }
+    return new Fields((ObjectNode) value, errors, prefix + field + ".");
+  }
+
+  /** An optional boolean; null when absent. */
+  public Boolean optionalBoolean(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return null;
+    }
+    return value.isBoolean() ? value.booleanValue() : invalid(field, "must be true or false");
   }
 
   private JsonNode present(String field) {
@@ -45,7 +73,7 @@ public final class Fields {
   }
 
   private <T> T invalid(String field, String message) {
-    errors.add(new ApiError.FieldError(field, message));
+    errors.add(new ApiError.FieldError(prefix + field, message));
     return null;
   }
 

@@ -44,17 +44,19 @@ public final class RateLimits {
    * @param trustedProxies comma-separated CIDRs of the proxies whose header is believed
    */
   public record Settings(boolean enabled, Rate perUser, Rate perIp, Rate perIpSignIn, String clientIpHeader,
-      String trustedProxies, long maxClients) {
+      String trustedProxies, long maxClients, Rate perIpJoin, Rate perUserJoin) {
 
     public static Settings fromConfig(Config config) {
       Config limits = config.getConfig("flashsale.rate-limits");
       return new Settings(limits.getBoolean("enabled"), Rate.fromConfig(limits.getConfig("per-user")),
           Rate.fromConfig(limits.getConfig("per-ip")), Rate.fromConfig(limits.getConfig("per-ip-sign-in")),
-          limits.getString("client-ip-header"), limits.getString("trusted-proxies"), limits.getLong("max-clients"));
+          limits.getString("client-ip-header"), limits.getString("trusted-proxies"), limits.getLong("max-clients"),
+          Rate.fromConfig(limits.getConfig("per-ip-join")), Rate.fromConfig(limits.getConfig("per-user-join")));
     }
 
     public static Settings off() {
-      return new Settings(false, new Rate(1, 1), new Rate(1, 1), new Rate(1, 1), "", "", 1);
+      return new Settings(false, new Rate(1, 1), new Rate(1, 1), new Rate(1, 1), "", "", 1, new Rate(1, 1),
+          new Rate(1, 1));
     }
   }
 
@@ -62,6 +64,8 @@ public final class RateLimits {
   private final Cache<String, Bucket> users;
   private final Cache<String, Bucket> addresses;
   private final Cache<String, Bucket> signIns;
+  private final Cache<String, Bucket> joinsByAddress;
+  private final Cache<String, Bucket> joinsByUser;
   private final TrustedProxies trustedProxies;
 
   public RateLimits(Settings settings) {
@@ -70,6 +74,8 @@ public final class RateLimits {
     this.users = cache(settings.maxClients());
     this.addresses = cache(settings.maxClients());
     this.signIns = cache(settings.maxClients());
+    this.joinsByAddress = cache(settings.maxClients());
+    this.joinsByUser = cache(settings.maxClients());
   }
 
   /** Whether the limits apply at all (off for benchmarks and most tests). */
@@ -92,6 +98,16 @@ public final class RateLimits {
    */
   public Route perClientIpSignIn(Supplier<Route> inner) {
     return perAddress(signIns, settings.perIpSignIn(), inner);
+  }
+
+  /**
+   * Joining a waiting room, per client IP and per account, on top of the general buckets: each join is a
+   * place in a queue, so a client gets few of them whatever proofs of work it can afford.
+   */
+  public Route perJoin(String userId, Supplier<Route> inner) {
+    return perAddress(joinsByAddress, settings.perIpJoin(), () -> settings.enabled()
+        ? limited(joinsByUser, userId, settings.perUserJoin(), inner)
+        : inner.get());
   }
 
   private Route perAddress(Cache<String, Bucket> buckets, Rate rate, Supplier<Route> inner) {

@@ -27,6 +27,7 @@ import com.flashsale.sale.SaleCommand;
 import com.flashsale.sale.SaleReply;
 import com.flashsale.sale.SaleReply.OrderDetails;
 import com.flashsale.sale.OrderStatus;
+import com.flashsale.waitingroom.Tickets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -52,10 +53,13 @@ public final class OrderRoutes {
   private final Metrics metrics;
   private final InFlightLimit purchasesInFlight;
   private final Clock clock;
+  private final Tickets passes;
 
+  /** @param passes checks the admission pass a purchase shows for a sale with a waiting room */
   public OrderRoutes(SaleClient sales, OrderHistory readModel, Checkout checkout, Auth auth, JsonBody json,
-      LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight, Clock clock) {
+      LiveSales live, Metrics metrics, InFlightLimit purchasesInFlight, Clock clock, Tickets passes) {
     this.clock = clock;
+    this.passes = passes;
     this.purchasesInFlight = purchasesInFlight;
     this.sales = sales;
     this.readModel = readModel;
@@ -70,7 +74,8 @@ public final class OrderRoutes {
     return List.of(
         Endpoint.post("/api/sales/{id}/purchase", saleId -> Routes.withUuid(saleId, "sale", id ->
             auth.authenticated(buyer -> optionalHeaderValueByName("Idempotency-Key", key ->
-                json.optionalObject(body -> purchase(id, buyer, key, body)))))),
+                optionalHeaderValueByName("Admission-Pass", pass ->
+                    json.optionalObject(body -> purchase(id, buyer, key, pass, body))))))),
         Endpoint.get("/api/orders", () -> auth.authenticated(caller ->
             Paging.paged((limit, after) -> myOrders(caller, limit, after)))),
         Endpoint.get("/api/orders/{id}", id -> callersOrder(id, this::getOrder)),
@@ -85,19 +90,22 @@ public final class OrderRoutes {
         .orElseGet(() -> complete(Problem.response(ErrorCode.VALIDATION, "Malformed order id"))));
   }
 
-  private Route purchase(UUID saleId, Principal buyer, Optional<String> idempotencyKey, Fields body) {
+  private Route purchase(UUID saleId, Principal buyer, Optional<String> idempotencyKey, Optional<String> pass,
+      Fields body) {
     Integer quantity = body.optionalInteger("quantity", 1, Integer.MAX_VALUE, 1);
     String key = body.idempotencyKey(idempotencyKey);
     body.validate();
+    boolean admitted = pass.isPresent() && passes.admits(pass.get(), buyer.userId(), saleId);
     // docs/architecture.md rule 4: answer without crossing the cluster when no unit can come back. A request with
     // an Idempotency-Key may be a retry that must get its order back (rule 6), so only the entity answers it.
-    Optional<SaleReply.Rejected> atEdge = idempotencyKey.isPresent() ? Optional.empty() : live.rejectionAtEdge(saleId);
+    Optional<SaleReply.Rejected> atEdge = idempotencyKey.isPresent() ? Optional.empty()
+        : live.rejectionAtEdge(saleId, admitted);
     if (atEdge.isPresent()) {
       metrics.recordPurchase(atEdge.get().code().name());
       return complete(Problem.response(atEdge.get().code(), atEdge.get().detail()));
     }
     CompletionStage<Outcome<OrderDetails>> reserved = purchasesInFlight.run(() ->
-            sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, sales.deadline(), replyTo), OrderDetails.class))
+            sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, admitted, sales.deadline(), replyTo), OrderDetails.class))
         .whenComplete((outcome, failure) -> {
           if (outcome != null) {
             live.watchIfFound(saleId, outcome);

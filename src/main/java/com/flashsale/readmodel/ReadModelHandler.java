@@ -4,6 +4,7 @@ import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
 import com.flashsale.sale.OrderStatus;
 import com.flashsale.sale.PaymentStatus;
+import com.flashsale.sale.RoomTerms;
 import com.flashsale.sale.SaleEvent;
 import com.flashsale.storage.PooledJdbcSession;
 import java.sql.Array;
@@ -127,17 +128,21 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
 
   /** Events the read side does not show; they neither write nor end a run of reservations. */
   private static boolean changesNothingShown(SaleEvent event) {
-    return event instanceof SaleEvent.IdempotencyKeyBound || event instanceof SaleEvent.ChangeKeyBound;
+    return event instanceof SaleEvent.IdempotencyKeyBound || event instanceof SaleEvent.ChangeKeyBound
+        || event instanceof SaleEvent.AdmissionAdvanced;
   }
 
   private static void apply(Connection c, UUID saleId, long seqNr, SaleEvent event) throws SQLException {
     if (event instanceof SaleEvent.SaleCreated e) {
       update(c, """
           INSERT INTO sales (id, product_id, price, stock, available, reserved, confirmed, released, starts_at, ends_at,
-                             per_user_limit, hold_seconds, cancelled, created_at, updated_at, seq_nr)
-          VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, false, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+                             per_user_limit, hold_seconds, cancelled, created_at, updated_at, seq_nr,
+                             room_prequeue_opens_at, room_difficulty, room_admission_rate, room_paused)
+          VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
           saleId, UUID.fromString(e.productId()), e.price(), e.stock(), e.stock(), ts(e.startsAt()), ts(e.endsAt()),
-          e.perUserLimit(), e.holdSeconds(), ts(e.createdAt()), ts(e.createdAt()), seqNr);
+          e.perUserLimit(), e.holdSeconds(), ts(e.createdAt()), ts(e.createdAt()), seqNr,
+          roomColumn(e.room(), room -> ts(room.prequeueOpensAt())), roomColumn(e.room(), RoomTerms::difficulty),
+          roomColumn(e.room(), RoomTerms::admissionRate), roomColumn(e.room(), RoomTerms::paused));
     } else if (event instanceof SaleEvent.OrderConfirmed e) {
       int units = openUnits(c, saleId, List.of(e.orderNo()));
       updateSale(c, saleId, seqNr, e.at(), "reserved = reserved - ?, confirmed = confirmed + ?", units, units);
@@ -161,7 +166,17 @@ final class ReadModelHandler extends JdbcHandler<List<EventEnvelope<SaleEvent>>,
       updateSale(c, saleId, seqNr, e.at(), "stock = stock + ?, available = available + ?", e.units(), e.units());
     } else if (event instanceof SaleEvent.SaleRescheduled e) {
       updateSale(c, saleId, seqNr, e.at(), "starts_at = ?, ends_at = ?", ts(e.startsAt()), ts(e.endsAt()));
+    } else if (event instanceof SaleEvent.RoomChanged e) {
+      updateSale(c, saleId, seqNr, e.at(), "room_prequeue_opens_at = ?, room_difficulty = ?, room_admission_rate = ?, "
+          + "room_paused = ?", roomColumn(e.room(), room -> ts(room.prequeueOpensAt())),
+          roomColumn(e.room(), RoomTerms::difficulty), roomColumn(e.room(), RoomTerms::admissionRate),
+          roomColumn(e.room(), RoomTerms::paused));
     }
+  }
+
+  /** A column of the sale's waiting room: null for a sale without one. */
+  private static Object roomColumn(RoomTerms room, java.util.function.Function<RoomTerms, Object> column) {
+    return room == null ? null : column.apply(room);
   }
 
   /** An order's latest payment attempt ended or began ({@code paymentRef} null keeps the one shown). */

@@ -4,6 +4,7 @@ import com.flashsale.Page;
 import com.flashsale.sale.SaleCatalog;
 import com.flashsale.sale.SaleStatus;
 import com.flashsale.sale.SaleUpdate;
+import com.flashsale.sale.RoomTerms;
 import com.flashsale.sale.SaleView;
 import com.flashsale.storage.Database;
 import java.sql.PreparedStatement;
@@ -111,6 +112,12 @@ public final class SaleQueries implements SaleCatalog {
     return new SaleView(rs.getObject("id").toString(), rs.getObject("product_id").toString(), rs.getBigDecimal("price"),
         rs.getInt("stock"), available, rs.getInt("reserved"), rs.getInt("confirmed"), rs.getInt("released"),
         SaleStatus.at(now, rs.getBoolean("cancelled"), startsAt, endsAt, available), startsAt, endsAt,
-        rs.getInt("per_user_limit"), rs.getInt("hold_seconds"));
+        rs.getInt("per_user_limit"), rs.getInt("hold_seconds"), room(rs));
+  }
+
+  private static RoomTerms room(ResultSet rs) throws SQLException {
+    Timestamp opens = rs.getTimestamp("room_prequeue_opens_at");
+    return opens == null ? null : new RoomTerms(opens.toInstant(), rs.getInt("room_difficulty"),
+        rs.getInt("room_admission_rate"), rs.getBoolean("room_paused"));
   }
 }

@@ -145,9 +145,10 @@ public final class LiveSales {
    * docs/architecture.md rule 4: the answer this node gives a purchase by itself, or empty when only the
    * entity can decide. Only the entity's own answers that no hold coming back could change: closed for
    * purchase, or sold out with no open hold. Never a reservation, and nothing about a sale the view does
-   * not serve.
+   * not serve. A buyer without an admission pass to a sale with a waiting room is refused here too
+   * ({@code admitted}: the purchase showed a valid pass).
    */
-  public Optional<Rejected> rejectionAtEdge(UUID saleId) {
+  public Optional<Rejected> rejectionAtEdge(UUID saleId, boolean admitted) {
     return latest(saleId).map(held -> {
       SaleView sale = held.sale();
       SaleStatus status = statusAt(sale, clock.instant());
@@ -155,9 +156,14 @@ public final class LiveSales {
       if (closed != null) {
         return closed;
       }
-      return status == SaleStatus.SOLD_OUT && sale.reserved() == 0 ? SaleStatus.NO_UNIT_LEFT : null;
+      if (status == SaleStatus.SOLD_OUT && sale.reserved() == 0) {
+        return SaleStatus.NO_UNIT_LEFT;
+      }
+      return sale.hasRoom() && !admitted ? NOT_ADMITTED : null;
     });
   }
+
+  private static final Rejected NOT_ADMITTED = new Rejected(ErrorCode.NOT_ADMITTED, OrderRound.NOT_ADMITTED);
 
   /**
    * The sale as it changes, each element as of when it is emitted: {@code current} at once, then the
@@ -196,6 +202,6 @@ public final class LiveSales {
     SaleStatus status = statusAt(sale, now);
     return status == sale.status() ? sale : new SaleView(sale.id(), sale.productId(), sale.price(), sale.stock(),
         sale.available(), sale.reserved(), sale.confirmed(), sale.released(), status, sale.startsAt(), sale.endsAt(),
-        sale.perUserLimit(), sale.holdSeconds());
+        sale.perUserLimit(), sale.holdSeconds(), sale.room());
   }
 }

@@ -145,6 +145,9 @@ final class OrderRound {
    * open, the quantity allowed, the buyer under the limit and the cancellation bound, and enough units left
    * after the commands decided before it.
    */
+  static final String NOT_ADMITTED =
+      "This sale has a waiting room: join it, and buy with the admission pass it gives you";
+
   private Decision reserve(Reserve cmd) {
     String key = cmd.idempotencyKey();
     if (key != null) {
@@ -172,6 +175,9 @@ final class OrderRound {
     Rejected closed = state.statusAt(now).closedForPurchase(state.startsAt(), state.endsAt());
     if (closed != null) {
       return Decision.answer(closed);
+    }
+    if (state.room() != null && !cmd.admitted()) {
+      return reject(ErrorCode.NOT_ADMITTED, NOT_ADMITTED);
     }
     if (cmd.quantity() < 1 || cmd.quantity() > state.perUserLimit()) {
       return reject(ErrorCode.VALIDATION, "quantity must be between 1 and " + state.perUserLimit());

@@ -19,6 +19,7 @@ import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.SnapshotAdapter;
@@ -51,6 +52,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sale-" + i).toList();
 
   private static final String EXPIRY_TIMER = "expiry";
+  private static final String ROOM_TIMER = "room";
 
   private final String saleId;
   private final String tag;
@@ -64,6 +66,10 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   private final SaleInbox inbox;
   private final PaymentSettlement settlement;
   private final SaleMonitor monitor;
+  private final RoomControl room;
+  /** Where the waiting room's updates go; spawned when the sale first has a room. */
+  private ActorRef<Topic.Command<RoomUpdate>> roomTopic;
+  private RoomUpdate lastRoomUpdate;
 
   public static void init(ActorSystem<?> system, Clock clock, SaleSettings settings,
       PaymentGateway gateway, SaleMonitor monitor) {
@@ -128,6 +134,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     this.self = context.getSelf();
     this.topic = context.spawn(Topic.create(SaleUpdate.class, SaleUpdate.topicName(saleId)), "updates");
     this.decisions = new SaleDecisions(settings, this::afterChange, Effect());
+    this.room = new RoomControl(settings.room(), clock.instant());
   }
 
   @Override
@@ -142,6 +149,8 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.create(state, cmd, now()))
         .onCommand(ExpireHolds.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> Effect().noReply())
+        .onCommand(SaleCommand.RoomTick.class, (state, cmd) -> Effect().noReply())
+        .onCommand(SaleCommand.RoomReport.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.OrderBatch.class, (state, cmd) -> decisions.rejectBatch(cmd, ErrorCode.NOT_FOUND, "No such sale"))
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
     builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
@@ -154,7 +163,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.ChangeSale.class, (state, cmd) -> decisions.change(state, cmd, now()))
         .onCommand(SaleCommand.CancelSale.class, (state, cmd) -> decisions.cancelSale(state, cmd, now()))
         .onCommand(SaleCommand.Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new SaleReply.SaleDetails(state.view(now()))))
+            new SaleReply.SaleDetails(state.view(now()), state.room() == null ? null : lastRoomUpdate)))
         .onCommand(ExpireHolds.class, (state, cmd) -> {
           settlement.settleDue(state, now());
           return decisions.expireHolds(state, now());
@@ -165,6 +174,11 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         })
         .onCommand(SaleCommand.WakeUp.class, (state, cmd) -> {
           publish(state);
+          return Effect().noReply();
+        })
+        .onCommand(SaleCommand.RoomTick.class, (state, cmd) -> roomTick(state))
+        .onCommand(SaleCommand.RoomReport.class, (state, cmd) -> {
+          room.report(cmd, now());
           return Effect().noReply();
         });
     CommandHandlerWithReply<SaleCommand, SaleEvent, SaleState> handler = builder.build();
@@ -184,6 +198,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
           inbox.recovered();
+          room.restarted(now());
           afterChange(state);
         })
         // A journal write or the recovery failed: the entity restarts from the journal after a back-off. The
@@ -206,9 +221,48 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
    */
   private void afterChange(SaleState state) {
     armExpiry(state);
+    armRoom(state);
     publish(state);
     settlement.settleDue(state, now());
     monitor.paymentsInDoubt(saleId, state.paymentsInDoubt().size());
+  }
+
+  /**
+   * A tick of the waiting room ({@link RoomControl}): admission moves on, is written, and only then published,
+   * so that no node ever shows a watermark the journal could lose.
+   */
+  private ReplyEffect<SaleEvent, SaleState> roomTick(SaleState state) {
+    if (state.room() == null) {
+      timers.cancel(ROOM_TIMER);
+      return Effect().noReply();
+    }
+    RoomControl.Tick tick = room.tick(state, now());
+    if (tick.update().phase() == RoomUpdate.Phase.CLOSED) {
+      timers.cancel(ROOM_TIMER);
+    }
+    if (tick.advanced() == null) {
+      publishRoom(tick.update());
+      return Effect().noReply();
+    }
+    return decisions.record(tick.advanced()).thenRun(written -> publishRoom(tick.update())).thenNoReply();
+  }
+
+  private void publishRoom(RoomUpdate update) {
+    lastRoomUpdate = update;
+    if (roomTopic == null) {
+      roomTopic = context.spawn(Topic.create(RoomUpdate.class, RoomUpdate.topicName(saleId)), "room-updates");
+    }
+    roomTopic.tell(Topic.publish(update));
+  }
+
+  /** The room ticks while the sale has a room and is not over. */
+  private void armRoom(SaleState state) {
+    boolean open = state.room() != null && RoomControl.phase(state, now()) != RoomUpdate.Phase.CLOSED;
+    if (!open) {
+      timers.cancel(ROOM_TIMER);
+    } else if (!timers.isTimerActive(ROOM_TIMER)) {
+      timers.startTimerAtFixedRate(ROOM_TIMER, new SaleCommand.RoomTick(now()), settings.room().tick());
+    }
   }
 
   /** Publishes the sale to its topic, which every node's live view and SSE streams subscribe to. */

@@ -41,9 +41,18 @@ public sealed interface SaleCommand extends CborSerializable {
   /** {@code admin}: the user id of the admin who asked, recorded in the event (null in tests). */
   record Create(SaleTerms terms, String admin, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
-  /** {@code idempotencyKey} may be null. */
-  record Reserve(String userId, int quantity, String idempotencyKey, Instant deadline, ActorRef<SaleReply> replyTo)
-      implements OrderCommand, Deadlined {}
+  /**
+   * {@code idempotencyKey} may be null. {@code admitted}: the buyer showed a valid admission pass to this sale's
+   * waiting room (checked by the route); while the sale has a room, only they may buy.
+   */
+  record Reserve(String userId, int quantity, String idempotencyKey, boolean admitted, Instant deadline,
+      ActorRef<SaleReply> replyTo) implements OrderCommand, Deadlined {
+
+    /** A purchase without an admission pass. */
+    public Reserve(String userId, int quantity, String idempotencyKey, Instant deadline, ActorRef<SaleReply> replyTo) {
+      this(userId, quantity, idempotencyKey, false, deadline, replyTo);
+    }
+  }
 
   /** The buyer is about to pay; {@code attempt} is the new attempt's id, its key at the gateway. */
   record BeginPayment(long orderNo, String userId, String attempt, Instant deadline, ActorRef<SaleReply> replyTo)
@@ -82,8 +91,8 @@ public sealed interface SaleCommand extends CborSerializable {
    * An admin change; null fields and {@code addStock == 0} leave that part unchanged. {@code idempotencyKey}
    * (may be null) makes a retry of the same request change nothing again.
    */
-  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, String idempotencyKey, String admin,
-      Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
+  record ChangeSale(Instant startsAt, Instant endsAt, int addStock, RoomTerms.RoomChange room, String idempotencyKey,
+      String admin, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
   record CancelSale(String admin, Instant deadline, ActorRef<SaleReply> replyTo) implements Deadlined {}
 
@@ -94,6 +103,16 @@ public sealed interface SaleCommand extends CborSerializable {
    * end and to keep it running ({@link SaleScheduler}), and by a live view that waits for its first update.
    */
   record WakeUp(Instant at) implements SaleCommand {}
+
+  /** Move the waiting room's admission on and tell every node: the entity's own timer, while it has a room. */
+  record RoomTick(Instant requestedAt) implements SaleCommand {}
+
+  /**
+   * What one node saw of a sale's waiting room in one period of {@code flashsale.waiting-room.heartbeat}
+   * ({@code period} counts them from the epoch): per bucket of ranks, the tickets that checked in (each counted
+   * once per period, on whichever node it reached), and how many joined.
+   */
+  record RoomReport(String node, long period, java.util.Map<Long, Integer> seen, int joined) implements SaleCommand {}
 
   /** Release the holds whose time ran out and settle the payments due: the entity's own timer. */
   record ExpireHolds(Instant requestedAt) implements SaleCommand {}

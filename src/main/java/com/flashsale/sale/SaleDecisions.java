@@ -53,11 +53,11 @@ final class SaleDecisions {
     }
     SaleTerms t = cmd.terms();
     if (t.stock() < 1 || t.stock() > MAX_STOCK || t.perUserLimit() < 1 || t.holdSeconds() < 1
-        || !t.startsAt().isBefore(t.endsAt())) {
+        || !t.startsAt().isBefore(t.endsAt()) || (t.room() != null && roomInvalid(t.room(), t.startsAt()) != null)) {
       return reject(cmd, ErrorCode.VALIDATION, "Invalid sale terms");
     }
     var created = new SaleEvent.SaleCreated(state.saleId(), t.productId(), t.price(), t.stock(), t.startsAt(),
-        t.endsAt(), t.perUserLimit(), t.holdSeconds(), now, cmd.admin());
+        t.endsAt(), t.perUserLimit(), t.holdSeconds(), now, cmd.admin(), t.room());
     return persist(List.of(created), cmd.replyTo()).thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
@@ -162,6 +162,11 @@ final class SaleDecisions {
     if (cmd.addStock() < 0 || (long) state.stock() + cmd.addStock() > MAX_STOCK) {
       return reject(cmd, ErrorCode.VALIDATION, "addStock must be > 0 and the stock at most " + MAX_STOCK);
     }
+    RoomTerms room = cmd.room() == null ? state.room() : cmd.room().applyTo(state.room(), startsAt);
+    String roomInvalid = room == null ? null : roomInvalid(room, startsAt);
+    if (roomInvalid != null) {
+      return reject(cmd, ErrorCode.VALIDATION, roomInvalid);
+    }
     List<SaleEvent> events = new ArrayList<>(2);
     if (!startsAt.equals(state.startsAt()) || !endsAt.equals(state.endsAt())) {
       events.add(new SaleEvent.SaleRescheduled(startsAt, endsAt, now, cmd.admin()));
@@ -169,8 +174,12 @@ final class SaleDecisions {
     if (cmd.addStock() > 0) {
       events.add(new SaleEvent.StockAdded(cmd.addStock(), now, cmd.admin()));
     }
+    if (!java.util.Objects.equals(room, state.room())) {
+      events.add(new SaleEvent.RoomChanged(room, now, cmd.admin()));
+    }
     if (cmd.idempotencyKey() != null) {
-      events.add(new SaleEvent.ChangeKeyBound(cmd.idempotencyKey(), cmd.startsAt(), cmd.endsAt(), cmd.addStock(), now));
+      events.add(new SaleEvent.ChangeKeyBound(cmd.idempotencyKey(), cmd.startsAt(), cmd.endsAt(), cmd.addStock(), now,
+          cmd.room()));
     }
     if (events.isEmpty()) {
       return effect.reply(cmd.replyTo(), new SaleDetails(state.view(now)));
@@ -192,6 +201,20 @@ final class SaleDecisions {
     }
     return persist(List.of(new SaleEvent.SaleCancelled(state.openHoldNos(), now, cmd.admin())), cmd.replyTo())
         .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
+  }
+
+  /** What is wrong with a waiting room's terms for a sale starting at {@code startsAt}, or null. */
+  static String roomInvalid(RoomTerms room, Instant startsAt) {
+    if (room.prequeueOpensAt() == null || room.prequeueOpensAt().isAfter(startsAt)) {
+      return "waitingRoom.prequeueOpensAt must be at or before the sale's start";
+    }
+    if (room.difficulty() < RoomTerms.MIN_DIFFICULTY || room.difficulty() > RoomTerms.MAX_DIFFICULTY) {
+      return "waitingRoom.difficulty must be between " + RoomTerms.MIN_DIFFICULTY + " and " + RoomTerms.MAX_DIFFICULTY;
+    }
+    if (room.admissionRate() < 0 || room.admissionRate() > RoomTerms.MAX_ADMISSION_RATE) {
+      return "waitingRoom.admissionRate must be between 0 (automatic) and " + RoomTerms.MAX_ADMISSION_RATE;
+    }
+    return null;
   }
 
   private static Rejected changeForbidden(SaleState state, Instant now) {
@@ -225,6 +248,11 @@ final class SaleDecisions {
       return effect.noReply();
     }
     return persist(List.of(new SaleEvent.HoldsExpired(due, now)), List.of()).thenNoReply();
+  }
+
+  /** Writes what the entity decided by itself (no one waits for it). */
+  EffectBuilder<SaleEvent, SaleState> record(SaleEvent event) {
+    return persist(List.of(event), List.of());
   }
 
   /**

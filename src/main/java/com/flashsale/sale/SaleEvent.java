@@ -23,8 +23,16 @@ public sealed interface SaleEvent extends CborSerializable {
       int perUserLimit,
       int holdSeconds,
       Instant createdAt,
-      String admin)
-      implements SaleEvent {}
+      String admin,
+      RoomTerms room)
+      implements SaleEvent {
+
+    /** Events written before sales had waiting rooms name none. */
+    public SaleCreated(String saleId, String productId, BigDecimal price, int stock, Instant startsAt, Instant endsAt,
+        int perUserLimit, int holdSeconds, Instant createdAt, String admin) {
+      this(saleId, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, createdAt, admin, null);
+    }
+  }
 
   /** A hold: {@code quantity} units leave {@code available} until paid, cancelled or expired. */
   record UnitsReserved(
@@ -90,16 +98,31 @@ public sealed interface SaleEvent extends CborSerializable {
    * retry with that key and the same request changes nothing again, and one with another request is refused.
    * The fields are the request as made: null times and {@code addStock} 0 asked for no change there.
    */
-  record ChangeKeyBound(String idempotencyKey, Instant startsAt, Instant endsAt, int addStock, Instant at)
-      implements SaleEvent {
+  record ChangeKeyBound(String idempotencyKey, Instant startsAt, Instant endsAt, int addStock, Instant at,
+      RoomTerms.RoomChange room) implements SaleEvent {
+
+    /** A change of the sale's times or stock only (and events written before rooms). */
+    public ChangeKeyBound(String idempotencyKey, Instant startsAt, Instant endsAt, int addStock, Instant at) {
+      this(idempotencyKey, startsAt, endsAt, addStock, at, null);
+    }
 
     boolean sameRequest(SaleCommand.ChangeSale change) {
       return java.util.Objects.equals(startsAt, change.startsAt()) && java.util.Objects.equals(endsAt, change.endsAt())
-          && addStock == change.addStock();
+          && addStock == change.addStock() && java.util.Objects.equals(room, change.room());
     }
   }
 
   record SaleRescheduled(Instant startsAt, Instant endsAt, Instant at, String admin) implements SaleEvent {}
+
+  /** An admin opened, changed or (with {@code room} null) removed the sale's waiting room. */
+  record RoomChanged(RoomTerms room, Instant at, String admin) implements SaleEvent {}
+
+  /**
+   * The waiting room's admission moved on: buyers ranked below {@code watermark} may buy (docs/architecture.md,
+   * the waiting room). {@code admitted} and {@code joined} are the room's running totals, estimated from what
+   * the nodes saw.
+   */
+  record AdmissionAdvanced(long watermark, long admitted, long joined, Instant at) implements SaleEvent {}
 
   /** An admin cancelled the sale; the listed open holds were released with it. */
   record SaleCancelled(List<Long> releasedOrderNos, Instant at, String admin) implements SaleEvent {}

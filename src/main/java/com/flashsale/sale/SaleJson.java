@@ -12,19 +12,38 @@ public final class SaleJson {
   public record ProductSummary(String id, String name, String description, String imageUrl) {}
 
   public record Sale(String id, ProductSummary product, String price, int stock, int available, SaleStatus status,
-      Instant startsAt, Instant endsAt, int perUserLimit, int holdSeconds) {}
+      Instant startsAt, Instant endsAt, int perUserLimit, int holdSeconds, RoomTerms waitingRoom) {}
 
-  public record Stats(int stock, int available, int reserved, int confirmed, int released) {}
+  /** {@code waitingRoom} is null for a sale without one. */
+  public record Stats(int stock, int available, int reserved, int confirmed, int released, RoomStats waitingRoom) {}
+
+  /**
+   * A waiting room's numbers, in buyers: {@code waiting} now, and as running totals {@code joined},
+   * {@code admitted}, {@code purchased} (holds taken by admitted buyers) and {@code abandoned} (left before their
+   * turn); {@code rate} is the admissions per second now. Waiting, admitted and abandoned are estimated from the
+   * nodes' counts. {@code phase} null: the room has not ticked yet.
+   */
+  public record RoomStats(RoomUpdate.Phase phase, long waiting, long joined, long admitted, int purchased,
+      long abandoned, double rate, boolean paused, int admissionRate) {}
 
   public static Sale of(SaleView view, Product product) {
     ProductSummary summary = product == null
         ? new ProductSummary(view.productId(), null, null, null)
         : new ProductSummary(product.id(), product.name(), product.description(), product.imageUrl());
     return new Sale(view.id(), summary, Money.format(view.price()), view.stock(), view.available(), view.status(),
-        view.startsAt(), view.endsAt(), view.perUserLimit(), view.holdSeconds());
+        view.startsAt(), view.endsAt(), view.perUserLimit(), view.holdSeconds(), view.room());
   }
 
-  public static Stats stats(SaleView view) {
-    return new Stats(view.stock(), view.available(), view.reserved(), view.confirmed(), view.released());
+  public static Stats stats(SaleView view, RoomUpdate room) {
+    RoomStats roomStats = null;
+    if (view.room() != null) {
+      long waiting = room == null ? 0 : Math.round(room.counts().from(room.watermark()));
+      roomStats = room == null
+          ? new RoomStats(null, 0, 0, 0, 0, 0, 0, view.room().paused(), view.room().admissionRate())
+          : new RoomStats(room.phase(), waiting, room.joined(), room.admitted(), room.purchased(),
+              Math.max(0, room.joined() - room.admitted() - waiting), Math.round(room.rate() * 10) / 10.0,
+              view.room().paused(), view.room().admissionRate());
+    }
+    return new Stats(view.stock(), view.available(), view.reserved(), view.confirmed(), view.released(), roomStats);
   }
 }

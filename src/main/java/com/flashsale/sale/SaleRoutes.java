@@ -169,6 +169,11 @@ public final class SaleRoutes {
     if (stock != null && perUserLimit != null && perUserLimit > stock) {
       body.reject("perUserLimit", "must not exceed stock");
     }
+    RoomTerms.RoomChange roomChange = roomChange(body);
+    RoomTerms room = roomChange == null || startsAt == null ? null : roomChange.applyTo(null, startsAt);
+    if (room != null && room.prequeueOpensAt().isAfter(startsAt)) {
+      body.reject("waitingRoom.prequeueOpensAt", "must be at or before startsAt");
+    }
     String key = body.idempotencyKey(idempotencyKey);
     body.validate();
     UUID saleId = key == null ? UUID.randomUUID()
@@ -179,7 +184,7 @@ public final class SaleRoutes {
       }
       Product product = found.get();
       BigDecimal salePrice = price != null ? price : new BigDecimal(product.price());
-      SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds);
+      SaleTerms terms = new SaleTerms(product.id(), salePrice, stock, startsAt, endsAt, perUserLimit, holdSeconds, room);
       return sales.create(saleId, terms, admin.userId()).thenApply(asked -> asked.map(details -> SaleJson.of(details.sale(), product)));
     });
     return Routes.completeAsync(created, sale -> Json.response(StatusCodes.CREATED, sale));
@@ -189,13 +194,28 @@ public final class SaleRoutes {
     Instant startsAt = body.optionalInstant("startsAt");
     Instant endsAt = body.optionalInstant("endsAt");
     Integer addStock = body.optionalInteger("addStock", 1, SaleDecisions.MAX_STOCK, 0);
+    RoomTerms.RoomChange room = roomChange(body);
     String key = body.idempotencyKey(idempotencyKey);
     body.validate();
     return Routes.completeAsync(sales.ask(saleId,
-            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, key, admin.userId(), sales.deadline(),
-                replyTo),
+            replyTo -> new SaleCommand.ChangeSale(startsAt, endsAt, addStock, room, key, admin.userId(),
+                sales.deadline(), replyTo),
             SaleDetails.class)
         .thenCompose(changed -> withProduct(changed.map(SaleDetails::sale))), Json::ok);
+  }
+
+  /**
+   * The {@code waitingRoom} object of a create or change, or null when absent: its presence opens the room
+   * (unless {@code enabled} is false), its other fields set the room's terms.
+   */
+  private static RoomTerms.RoomChange roomChange(Fields body) {
+    Fields room = body.optionalObject("waitingRoom");
+    if (room == null) {
+      return null;
+    }
+    return new RoomTerms.RoomChange(room.optionalBoolean("enabled"), room.optionalInstant("prequeueOpensAt"),
+        room.optionalInteger("difficulty", RoomTerms.MIN_DIFFICULTY, RoomTerms.MAX_DIFFICULTY, null),
+        room.optionalInteger("admissionRate", 0, RoomTerms.MAX_ADMISSION_RATE, null), room.optionalBoolean("paused"));
   }
 
   private Route cancel(Principal admin, UUID saleId) {
@@ -206,6 +226,6 @@ public final class SaleRoutes {
 
   private Route stats(UUID saleId) {
     return Routes.completeAsync(sales.ask(saleId, SaleCommand.Get::new, SaleDetails.class),
-        details -> Json.ok(SaleJson.stats(details.sale())));
+        details -> Json.ok(SaleJson.stats(details.sale(), details.room())));
   }
 }

@@ -8,7 +8,13 @@ import java.time.Duration;
  * {@code flashsale.payment}).
  */
 public record SaleSettings(int snapshotEvery, Duration paymentGrace, Duration expiryCheck, int maxWaitingRequests,
-    Duration settleAfter, Duration gatewayTimeout, BuyerBounds buyerBounds) {
+    Duration settleAfter, Duration gatewayTimeout, BuyerBounds buyerBounds, RoomSettings room) {
+
+  public SaleSettings(int snapshotEvery, Duration paymentGrace, Duration expiryCheck, int maxWaitingRequests,
+      Duration settleAfter, Duration gatewayTimeout, BuyerBounds buyerBounds) {
+    this(snapshotEvery, paymentGrace, expiryCheck, maxWaitingRequests, settleAfter, gatewayTimeout, buyerBounds,
+        RoomSettings.DEFAULT);
+  }
 
   /**
    * What one buyer may do to a sale, so that no buyer behaviour grows its state: holds the buyer may
@@ -30,6 +36,7 @@ public record SaleSettings(int snapshotEvery, Duration paymentGrace, Duration ex
     return new SaleSettings(sale.getInt("snapshot-every"), sale.getDuration("payment-grace"),
         sale.getDuration("expiry-check"), sale.getInt("max-waiting-requests"), sale.getDuration("settle-after"),
         config.getDuration("flashsale.payment.call-timeout"),
-        new BuyerBounds(sale.getInt("max-cancellations-per-buyer"), sale.getInt("max-payment-attempts-per-order")));
+        new BuyerBounds(sale.getInt("max-cancellations-per-buyer"), sale.getInt("max-payment-attempts-per-order")),
+        RoomSettings.fromConfig(config));
   }
 }

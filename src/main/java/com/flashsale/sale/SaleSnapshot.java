@@ -34,5 +34,7 @@ public record SaleSnapshot(
     /** Admin changes made with an Idempotency-Key, by key. */
     Map<String, SaleEvent.ChangeKeyBound> changesByKey,
     /** Holds each buyer cancelled. */
-    Map<String, Integer> cancellationsByUser)
+    Map<String, Integer> cancellationsByUser,
+    RoomTerms room,
+    RoomProgress progress)
     implements CborSerializable {}

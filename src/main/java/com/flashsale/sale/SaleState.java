@@ -52,6 +52,9 @@ final class SaleState {
   private int confirmed;
   private int released;
   private long lastOrderNo;
+  /** The waiting room, or null; and how far it admitted (see {@link RoomProgress}). */
+  private RoomTerms room;
+  private RoomProgress progress = RoomProgress.NONE;
 
   private final Map<Long, Order> orders = new HashMap<>();
   /** RESERVED orders in reservation order, which is also expiry order (holdSeconds is fixed per sale). */
@@ -95,6 +98,9 @@ final class SaleState {
     if (event instanceof UnitsReserved e) {
       index(new Order(e.orderNo(), e.userId(), e.quantity(), e.idempotencyKey(), e.reservedAt(), e.expiresAt()));
       lastOrderNo = Math.max(lastOrderNo, e.orderNo());
+      if (room != null) {
+        progress = progress.withPurchase(); // while a sale has a room, only admitted buyers reach a hold
+      }
     } else if (event instanceof HoldsTaken e) {
       e.reservations().forEach(this::apply);
     } else if (event instanceof SaleEvent.IdempotencyKeyBound e) {
@@ -147,6 +153,10 @@ final class SaleState {
     } else if (event instanceof SaleCancelled e) {
       cancelled = true;
       e.releasedOrderNos().forEach(no -> release(no, OrderStatus.CANCELLED));
+    } else if (event instanceof SaleEvent.AdmissionAdvanced e) {
+      progress = progress.advanced(e);
+    } else if (event instanceof SaleEvent.RoomChanged e) {
+      room = e.room();
     } else if (event instanceof SaleCreated e) {
       created = true;
       productId = e.productId();
@@ -157,7 +167,8 @@ final class SaleState {
       endsAt = e.endsAt();
       perUserLimit = e.perUserLimit();
       holdSeconds = e.holdSeconds();
-      createdWith = new SaleTerms(productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds);
+      room = e.room();
+      createdWith = new SaleTerms(productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, room);
     }
     return this;
   }
@@ -265,6 +276,18 @@ final class SaleState {
 
   int available() {
     return available;
+  }
+
+  int reserved() {
+    return reserved;
+  }
+
+  RoomTerms room() {
+    return room;
+  }
+
+  RoomProgress progress() {
+    return progress;
   }
 
   int stock() {
@@ -392,7 +415,7 @@ final class SaleState {
 
   SaleView view(Instant now) {
     return new SaleView(saleId, productId, price, stock, available, reserved, confirmed, released, statusAt(now),
-        startsAt, endsAt, perUserLimit, holdSeconds);
+        startsAt, endsAt, perUserLimit, holdSeconds, room);
   }
 
   OrderView view(Order order) {
@@ -406,7 +429,7 @@ final class SaleState {
   SaleSnapshot toSnapshot() {
     return new SaleSnapshot(saleId, created, productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, cancelled,
         available, confirmed, released, lastOrderNo, List.copyOf(orders.values()), Map.copyOf(ordersByIdempotencyKey),
-        Map.copyOf(requestedQuantities), createdWith, Map.copyOf(changesByKey), Map.copyOf(cancellationsByUser));
+        Map.copyOf(requestedQuantities), createdWith, Map.copyOf(changesByKey), Map.copyOf(cancellationsByUser), room, progress);
   }
 
   static SaleState fromSnapshot(SaleSnapshot s) {
@@ -443,6 +466,8 @@ final class SaleState {
       state.changesByKey.putAll(s.changesByKey());
     }
     state.createdWith = s.createdWith();
+    state.room = s.room();
+    state.progress = s.progress() != null ? s.progress() : RoomProgress.NONE;
     // index() counted open holds; the totals below are the snapshot's own.
     state.stock = s.stock();
     state.available = s.available();

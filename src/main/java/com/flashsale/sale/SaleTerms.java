@@ -11,4 +11,12 @@ public record SaleTerms(
     Instant startsAt,
     Instant endsAt,
     int perUserLimit,
-    int holdSeconds) {}
+    int holdSeconds,
+    RoomTerms room) {
+
+  /** A sale without a waiting room. */
+  public SaleTerms(String productId, BigDecimal price, int stock, Instant startsAt, Instant endsAt, int perUserLimit,
+      int holdSeconds) {
+    this(productId, price, stock, startsAt, endsAt, perUserLimit, holdSeconds, null);
+  }
+}

@@ -17,4 +17,10 @@ public record SaleView(
     Instant startsAt,
     Instant endsAt,
     int perUserLimit,
-    int holdSeconds) {}
+    int holdSeconds,
+    RoomTerms room) {
+
+  public boolean hasRoom() {
+    return room != null;
+  }
+}

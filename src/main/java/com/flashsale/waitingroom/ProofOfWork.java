@@ -6,7 +6,6 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -14,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hashcash-style price of joining a sale's waiting room, so that a bot pays in CPU for every place it takes.
@@ -48,7 +45,7 @@ public final class ProofOfWork {
   private final Duration validity;
 
   public ProofOfWork(String jwtSecret, Duration validity, Clock clock) {
-    this.algorithm = Algorithm.HMAC256(derivedKey(jwtSecret));
+    this.algorithm = Algorithm.HMAC256(DerivedKeys.derive(jwtSecret, "flashsale waiting-room proof-of-work"));
     this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withAudience(AUDIENCE)).build(clock);
     this.clock = clock;
     this.validity = validity;
@@ -117,17 +114,6 @@ public final class ProofOfWork {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every JDK has SHA-256", e);
-    }
-  }
-
-  /** HMAC-SHA256(secret, purpose): a key of its own for challenges, which no sign-in token verifies with. */
-  private static byte[] derivedKey(String jwtSecret) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(jwtSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return mac.doFinal("flashsale waiting-room proof-of-work".getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("Every JDK has HmacSHA256", e);
     }
   }
 }

@@ -57,7 +57,7 @@ class AdminCommandLineTest {
     assertThat(commands().map(path -> String.join(" ", path))).containsExactly("", "login", "logout",
         "products", "products list", "products create",
         "sales", "sales list", "sales create", "sales move", "sales add-stock", "sales cancel", "sales stats",
-        "sales history");
+        "sales history", "sales room");
   }
 
   @ParameterizedTest

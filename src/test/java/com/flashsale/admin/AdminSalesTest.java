@@ -214,6 +214,30 @@ class AdminSalesTest {
     assertThat(cli.admin("sales", "add-stock", id, "1").failed().err()).contains("(INVALID_TRANSITION)");
   }
 
+  @Test
+  void theRoomCommandOpensARoomSetsItsRatePausesResumesAndRemovesIt() {
+    String id = upcomingSale();
+    assertThat(cli.admin("sales", "room", id).succeeded().out()).isEqualTo("This sale has no waiting room.\n");
+
+    CliHarness.Result opened = cli.admin("sales", "room", id, "--rate", "50").succeeded();
+    assertThat(field(opened, "admission rate")).isEqualTo("50/s");
+    assertThat(field(opened, "waiting")).isEqualTo("0");
+    assertThat(apiStats(id).at("/waitingRoom/admissionRate").asInt()).isEqualTo(50);
+    assertThat(apiSale(id).at("/waitingRoom/difficulty").asInt()).isEqualTo(12);
+
+    assertThat(field(cli.admin("sales", "room", id, "--pause").succeeded(), "room")).isEqualTo("PAUSED");
+    assertThat(apiStats(id).at("/waitingRoom/paused").asBoolean()).isTrue();
+    CliHarness.Result resumed = cli.admin("sales", "room", id, "--resume", "--rate", "0").succeeded();
+    assertThat(field(resumed, "admission rate")).startsWith("automatic");
+    assertThat(apiStats(id).at("/waitingRoom/paused").asBoolean()).isFalse();
+    assertThat(cli.admin("sales", "stats", id).succeeded().out()).contains("admitted");
+    assertThat(cli.admin("sales", "room", id, "--pause", "--resume").misused().err()).contains("mutually exclusive");
+    assertThat(cli.admin("sales", "room", id, "--rate", "-1").misused().err()).contains("'-1'");
+
+    assertThat(cli.admin("sales", "room", id, "--off").succeeded().out()).isEqualTo("This sale has no waiting room.\n");
+    assertThat(apiStats(id).get("waitingRoom").isNull()).isTrue();
+  }
+
   // ---- Idempotency-Key: one per run, so a retried change counts once and a repeated command twice ----
 
   @Test

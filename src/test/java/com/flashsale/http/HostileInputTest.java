@@ -117,7 +117,7 @@ class HostileInputTest {
   record Field(String name, Kind kind, boolean required, boolean freeText) {}
 
   /** Which of the fixture's ids fills an endpoint's path parameter ({@code ORDER}: a fresh hold of the caller's). */
-  enum PathId { NONE, PRODUCT, SALE, CANCEL_SALE, BUY_SALE, ORDER }
+  enum PathId { NONE, PRODUCT, SALE, CANCEL_SALE, BUY_SALE, ORDER, ROOM_SALE }
 
   /**
    * What the attacks know of one endpoint: who may call it, its body and fields, and which id its path takes
@@ -198,6 +198,11 @@ class HostileInputTest {
       known("GET /api/sales/{id}/events", "events", NONE, BodyKind.NONE, PathId.SALE, List.of()),
       known("POST /api/sales/{id}/purchase", "purchase", CUSTOMER, BodyKind.OPTIONAL, PathId.BUY_SALE,
           List.of(f("quantity", Kind.INT, false))),
+      known("GET /api/sales/{id}/queue/challenge", "challenge", CUSTOMER, BodyKind.NONE, PathId.ROOM_SALE, List.of()),
+      known("POST /api/sales/{id}/queue", "join", CUSTOMER, BodyKind.REQUIRED, PathId.ROOM_SALE, List.of(
+          f("challenge", Kind.TEXT, false), f("nonce", Kind.TEXT, false), text("ticket", false))),
+      known("GET /api/sales/{id}/queue", "queue", NONE, BodyKind.NONE, PathId.ROOM_SALE, List.of()),
+      known("GET /api/sales/{id}/queue/events", "queueEvents", NONE, BodyKind.NONE, PathId.ROOM_SALE, List.of()),
       known("POST /api/orders/{id}/pay", "pay", CUSTOMER, BodyKind.REQUIRED, PathId.ORDER,
           List.of(text("paymentToken", true))),
       known("DELETE /api/orders/{id}", "cancelOrder", CUSTOMER, BodyKind.NONE, PathId.ORDER, List.of()),
@@ -230,6 +235,8 @@ class HostileInputTest {
   static String adminSaleId;
   static String cancelSaleId;
   static String buySaleId;
+  /** A sale with a waiting room (proof of work of one bit). */
+  static String roomSaleId;
   static String customerToken;
 
   /**
@@ -269,6 +276,7 @@ class HostileInputTest {
     adminSaleId = app.createSaleId(Map.of("stock", 100));
     cancelSaleId = app.createSaleId(Map.of("stock", 10));
     buySaleId = app.createSaleId(Map.of("stock", 1_000_000, "perUserLimit", 1));
+    roomSaleId = app.createSaleId(Map.of("stock", 10, "waitingRoom", Map.of("difficulty", 1)));
     Response registered = app.api.post("/api/auth/register", null,
         Map.of("email", LOGIN_EMAIL, "password", LOGIN_PASSWORD, "name", "Hostile Customer"));
     assertThat(registered.status()).as("%s", registered).isEqualTo(201);
@@ -332,7 +340,8 @@ class HostileInputTest {
     String token = switch (e.access()) {
       case NONE -> null;
       case ADMIN -> app.adminToken();
-      case CUSTOMER -> e.key().equals("me") ? customerToken : app.newBuyerToken();
+      // A join's solved challenge is bound to the buyer who asked for it.
+      case CUSTOMER -> e.key().equals("me") || e.key().equals("join") ? customerToken : app.newBuyerToken();
     };
     String id = rawId != null ? rawId : switch (e.pathId()) {
       case NONE -> null;
@@ -340,6 +349,7 @@ class HostileInputTest {
       case SALE -> adminSaleId;
       case CANCEL_SALE -> cancelSaleId;
       case BUY_SALE -> buySaleId;
+      case ROOM_SALE -> roomSaleId;
       case ORDER -> reserve(token);
     };
     String path = id == null ? e.template()
@@ -369,6 +379,14 @@ class HostileInputTest {
       case "changeSale" -> body.put("addStock", 1);
       case "purchase" -> body.put("quantity", 1);
       case "pay" -> body.put("paymentToken", "tok-approve");
+      case "join" -> {
+        String challenge = app.api.get("/api/sales/" + roomSaleId + "/queue/challenge", customerToken).json()
+            .get("token").asText();
+        String nonce = java.util.stream.LongStream.iterate(0, n -> n + 1).mapToObj(n -> Long.toString(n, 36))
+            .filter(candidate -> com.flashsale.waitingroom.ProofOfWork.solves(challenge, candidate, 1))
+            .findFirst().orElseThrow();
+        body.put("challenge", challenge).put("nonce", nonce);
+      }
       default -> throw new IllegalArgumentException("No body for " + e.key());
     }
     return body;
@@ -461,6 +479,10 @@ class HostileInputTest {
         case "pay" -> {
           assertThat(r.status()).as("%s", r).isEqualTo(200);
           assertThat(r.json().get("status").asText()).isEqualTo("CONFIRMED");
+        }
+        case "join" -> {
+          assertThat(r.status()).as("%s", r).isIn(200, 201);
+          assertThat(r.json().get("ticket").asText()).isNotBlank();
         }
         default -> assertThat(r.status()).as("%s", r).isEqualTo(200);
       }

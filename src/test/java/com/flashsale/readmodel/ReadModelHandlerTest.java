@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.persistence.query.Offset;
 import akka.projection.eventsourced.EventEnvelope;
+import com.flashsale.sale.RoomTerms;
 import com.flashsale.sale.SaleEvent;
 import com.flashsale.storage.Database;
 import com.flashsale.storage.PooledJdbcSession;
@@ -166,7 +167,9 @@ class ReadModelHandlerTest {
 
   private static Map<String, String> sales() throws Exception {
     return rows("SELECT id::text, stock || ' ' || available || ' ' || reserved || ' ' || confirmed || ' ' || released"
-        + " FROM sales");
+        + " || ' ' || coalesce(to_char(room_prequeue_opens_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '-')"
+        + " || ' ' || coalesce(room_difficulty::text, '-') || ' ' || coalesce(room_admission_rate::text, '-')"
+        + " || ' ' || coalesce(room_paused::text, '-') FROM sales");
   }
 
   private static Map<String, String> rows(String sql) throws Exception {
@@ -193,14 +196,27 @@ class ReadModelHandlerTest {
     }
 
     void generate(int events) {
+      sales.get(0).room = new RoomTerms(T0.minusSeconds(900), 12, 0, false);
       for (SaleModel sale : sales) {
         emit(sale, new SaleEvent.SaleCreated(sale.id.toString(), UUID.randomUUID().toString(), sale.price, sale.stock,
-            T0, T0.plusSeconds(3600), 5, 600, T0, null));
+            T0, T0.plusSeconds(3600), 5, 600, T0, null, sale.room));
       }
       while (envelopes.size() < events) {
         // mostly one sale at a time, as in a rush, sometimes interleaved
         SaleModel sale = sales.get(random.nextInt(10) < 8 ? 0 : 1);
         now = now.plus(random.nextInt(5_000_000), ChronoUnit.MICROS);
+        if (random.nextInt(25) == 0) {
+          // the waiting room: an admin's change (or its removal), or its progress, which the tables do not show
+          if (random.nextBoolean()) {
+            sale.room = random.nextInt(4) == 0 ? null : new RoomTerms(T0.minusSeconds(random.nextInt(3600)),
+                1 + random.nextInt(30), random.nextInt(1000), random.nextBoolean());
+            emit(sale, new SaleEvent.RoomChanged(sale.room, now, "admin"));
+          } else {
+            emit(sale, new SaleEvent.AdmissionAdvanced(random.nextLong(1L << 40), random.nextInt(1000),
+                random.nextInt(1000), now));
+          }
+          continue;
+        }
         int roll = random.nextInt(100);
         List<Long> open = sale.open();
         if (roll < 60 && sale.available > 0) {
@@ -283,8 +299,10 @@ class ReadModelHandlerTest {
     Map<String, String> expectedSales() {
       Map<String, String> rows = new TreeMap<>();
       for (SaleModel sale : sales) {
+        RoomTerms room = sale.room;
         rows.put(sale.id.toString(), sale.stock + " " + sale.available + " " + sale.reserved + " " + sale.confirmed + " "
-            + sale.released);
+            + sale.released + " " + (room == null ? "- - - -" : utc(room.prequeueOpensAt()) + " " + room.difficulty()
+            + " " + room.admissionRate() + " " + room.paused()));
       }
       return rows;
     }
@@ -297,6 +315,7 @@ class ReadModelHandlerTest {
   private static final class SaleModel {
     final UUID id = UUID.randomUUID();
     final BigDecimal price = new BigDecimal("19.99");
+    RoomTerms room;
     final Map<Long, OrderModel> orders = new LinkedHashMap<>();
     int stock = 200;
     int available = 200;

@@ -35,7 +35,7 @@ final class InMemorySaleCatalog implements SaleCatalog {
     rows.computeIfPresent(saleId, (id, row) -> {
       SaleView s = row.sale();
       return new SaleUpdate(new SaleView(s.id(), s.productId(), s.price(), s.stock(), s.available(), s.reserved(),
-          s.confirmed(), s.released(), s.status(), startsAt, s.endsAt(), s.perUserLimit(), s.holdSeconds()),
+          s.confirmed(), s.released(), s.status(), startsAt, s.endsAt(), s.perUserLimit(), s.holdSeconds(), s.room()),
           row.version() + 1);
     });
   }

@@ -71,7 +71,7 @@ class LiveViewFollowingTest {
 
   private static SaleView sale(String id, int available, Instant startsAt, Instant endsAt) {
     return new SaleView(id, "product", BigDecimal.TEN, 10, available, 0, 10 - available, 0,
-        SaleStatus.at(T0, false, startsAt, endsAt, available), startsAt, endsAt, 2, 60);
+        SaleStatus.at(T0, false, startsAt, endsAt, available), startsAt, endsAt, 2, 60, null);
   }
 
   private static SaleView liveSale(String id, int available) {

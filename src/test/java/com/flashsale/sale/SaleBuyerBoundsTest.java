@@ -107,7 +107,7 @@ class SaleBuyerBoundsTest extends SaleSpec {
         .map(o -> o.orderNo() == 1 ? o.withStatus(OrderStatus.CANCELLED) : o).toList();
     SaleSnapshot written = new SaleSnapshot("sale", true, "product-1", PRICE, 10, OPENS, OPENS.plusSeconds(3_600), 1, 300,
         false, 9, 0, 1, 2, withAReleasedOne, current.ordersByIdempotencyKey(), Map.of(), current.createdWith(), Map.of(),
-        null);
+        null, null, null);
 
     SaleState loaded = SaleState.fromSnapshot(written);
 

@@ -192,7 +192,7 @@ final class SaleHarness {
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> change(Instant startsAt, Instant endsAt,
       int addStock, String idempotencyKey) {
     return kit.<SaleReply>runCommand(replyTo ->
-        new SaleCommand.ChangeSale(startsAt, endsAt, addStock, idempotencyKey, ADMIN, null, replyTo));
+        new SaleCommand.ChangeSale(startsAt, endsAt, addStock, null, idempotencyKey, ADMIN, null, replyTo));
   }
 
   CommandResultWithReply<SaleCommand, SaleEvent, SaleState, SaleReply> cancelSale() {

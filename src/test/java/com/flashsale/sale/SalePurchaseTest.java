@@ -65,7 +65,7 @@ class SalePurchaseTest extends SaleSpec {
     sale.createLive(10, 1, 300);
 
     var late = sale.kit.<SaleReply>runCommand(replyTo ->
-        new SaleCommand.ChangeSale(null, null, 5, null, null, Instant.now().minusMillis(1), replyTo));
+        new SaleCommand.ChangeSale(null, null, 5, null, null, null, Instant.now().minusMillis(1), replyTo));
 
     assertRejected(late, ErrorCode.OVERLOADED);
     assertThat(sale.stats().stock()).isEqualTo(10);
@@ -80,7 +80,7 @@ class SalePurchaseTest extends SaleSpec {
     assertThat(result.events()).containsExactly(
         new SaleCreated(sale.saleId, "product-1", PRICE, 10, OPENS, CLOSES, 2, 300, OPENS, SaleHarness.ADMIN));
     assertThat(result.replyOfType(SaleDetails.class).sale()).isEqualTo(
-        new SaleView(sale.saleId, "product-1", PRICE, 10, 10, 0, 0, 0, SaleStatus.LIVE, OPENS, CLOSES, 2, 300));
+        new SaleView(sale.saleId, "product-1", PRICE, 10, 10, 0, 0, 0, SaleStatus.LIVE, OPENS, CLOSES, 2, 300, null));
   }
 
   static Stream<Arguments> invalidTerms() {

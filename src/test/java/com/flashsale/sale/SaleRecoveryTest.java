@@ -159,7 +159,8 @@ class SaleRecoveryTest extends SaleSpec {
       orders.add(new Order(no, UUID.randomUUID().toString(), 1, null, OPENS, OPENS.plusSeconds(300)));
     }
     SaleSnapshot big = new SaleSnapshot("sale", true, "product", PRICE, 2_000, OPENS, OPENS.plusSeconds(3_600), 1,
-        300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of(), Map.of());
+        300, false, 0, 0, 0, 2_000, orders, Map.of(), Map.of(), null, Map.of(), Map.of(), null,
+        null);
     ActorTestKit uncompressed = ActorTestKit.create("UncompressedCbor", ConfigFactory.parseString(
             "akka.serialization.jackson.jackson-cbor.compression.algorithm = off")
         .withFallback(ConfigFactory.parseResources("serialization.conf")));

@@ -136,7 +136,8 @@ class SaleRoutesTest {
     assertThat(response.status()).isEqualTo(201);
     JsonNode sale = response.json();
     assertThat(sale.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "product", "price", "stock",
-        "available", "status", "startsAt", "endsAt", "perUserLimit", "holdSeconds");
+        "available", "status", "startsAt", "endsAt", "perUserLimit", "holdSeconds", "waitingRoom");
+    assertThat(sale.get("waitingRoom").isNull()).isTrue();
     assertThat(sale.get("product").fieldNames()).toIterable()
         .containsExactlyInAnyOrder("id", "name", "description", "imageUrl");
     assertThat(UUID.fromString(sale.get("id").asText())).isNotNull();
@@ -582,7 +583,7 @@ class SaleRoutesTest {
     JsonNode stats = stats(saleId);
 
     assertThat(stats.fieldNames()).toIterable()
-        .containsExactlyInAnyOrder("stock", "available", "reserved", "confirmed", "released");
+        .containsExactlyInAnyOrder("stock", "available", "reserved", "confirmed", "released", "waitingRoom");
     assertThat(stats.get("stock").asInt()).isEqualTo(4);
     assertThat(stats.get("available").asInt()).isEqualTo(4);
     assertThat(stats.get("reserved").asInt()).isZero();

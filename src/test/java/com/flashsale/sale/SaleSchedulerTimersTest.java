@@ -76,7 +76,7 @@ class SaleSchedulerTimersTest {
     String id = UUID.randomUUID().toString();
     SaleStatus status = SaleStatus.at(clock.instant(), cancelled, startsAt, endsAt, 10 - reserved);
     catalog.put(new SaleView(id, UUID.randomUUID().toString(), BigDecimal.TEN, 10, 10 - reserved, reserved, 0, 0,
-        status, startsAt, endsAt, 2, 60), 1);
+        status, startsAt, endsAt, 2, 60, null), 1);
     return id;
   }
 

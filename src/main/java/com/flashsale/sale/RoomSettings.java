@@ -1,0 +1,39 @@
+package com.flashsale.sale;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The waiting rooms' tunables ({@code flashsale.waiting-room} in flashsale.conf). A waiting buyer checks in every
+ * {@code heartbeat} (each node counts the check-ins of one heartbeat period, and the sale merges them); a ticket
+ * not checked in for {@code abandon-after} has lost its place. A sale's room moves admission on every
+ * {@code tick}; an admission pass is valid for {@code pass-validity}; an automatic room admits at most
+ * {@code auto-max-rate} buyers a second.
+ */
+public record RoomSettings(Duration tick, Duration heartbeat, Duration abandonAfter, Duration passValidity,
+    int autoMaxRate) {
+
+  public static final RoomSettings DEFAULT = new RoomSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
+      Duration.ofSeconds(20), Duration.ofSeconds(60), 1000);
+
+  public RoomSettings {
+    if (abandonAfter.compareTo(heartbeat.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("waiting-room.abandon-after must be at least twice the heartbeat");
+    }
+  }
+
+  public static RoomSettings fromConfig(Config config) {
+    Config room = config.getConfig("flashsale.waiting-room");
+    return new RoomSettings(room.getDuration("tick"), room.getDuration("heartbeat"), room.getDuration("abandon-after"),
+        room.getDuration("pass-validity"), room.getInt("auto-max-rate"));
+  }
+
+  /** The heartbeat period an instant falls in, counted from the epoch. */
+  public long period(java.time.Instant at) {
+    return Math.floorDiv(at.toEpochMilli(), heartbeat.toMillis());
+  }
+
+  public java.time.Instant periodStart(long period) {
+    return java.time.Instant.ofEpochMilli(period * heartbeat.toMillis());
+  }
+}

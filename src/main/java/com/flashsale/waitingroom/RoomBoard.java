@@ -1,0 +1,125 @@
+package com.flashsale.waitingroom;
+
+import akka.actor.typed.ActorRef;
+import com.flashsale.sale.QueueRanks;
+import com.flashsale.sale.RoomSettings;
+import com.flashsale.sale.RoomUpdate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This node's side of the waiting rooms, read and written by routes without blocking: the check-ins it counts
+ * (per sale, heartbeat period and bucket of ranks, each ticket once per period: a ticket last seen in this
+ * period was counted already, on whichever node saw it), and the newest {@link RoomUpdate} of each room it
+ * follows. Its {@link RoomView} actor reports each finished period's counts to the sale and writes the updates.
+ */
+public final class RoomBoard {
+
+  /** One sale's check-ins in one period. */
+  record Tally(ConcurrentHashMap<Long, LongAdder> seen, LongAdder joined) {
+
+    Tally() {
+      this(new ConcurrentHashMap<>(), new LongAdder());
+    }
+
+    Map<Long, Integer> seenCounts() {
+      Map<Long, Integer> counts = new HashMap<>();
+      seen.forEach((bucket, count) -> counts.put(bucket, count.intValue()));
+      return counts;
+    }
+  }
+
+  record Period(UUID saleId, long period) {}
+
+  private final RoomSettings settings;
+  private final Clock clock;
+  private final ConcurrentHashMap<Period, Tally> tallies = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, RoomUpdate> latest = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Instant> asked = new ConcurrentHashMap<>();
+  private volatile ActorRef<RoomView.Command> view;
+
+  RoomBoard(RoomSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  void attach(ActorRef<RoomView.Command> view) {
+    this.view = view;
+  }
+
+  public RoomSettings settings() {
+    return settings;
+  }
+
+  /**
+   * A ticket checked in (or joined) here now; {@code lastSeen} is when it last checked in anywhere (null: it is
+   * joining). Counted once per period.
+   */
+  public void checkIn(UUID saleId, long rank, Instant lastSeen) {
+    Instant now = clock.instant();
+    long period = settings.period(now);
+    if (lastSeen == null || lastSeen.isBefore(settings.periodStart(period))) {
+      Tally tally = tallies.computeIfAbsent(new Period(saleId, period), p -> new Tally());
+      tally.seen().computeIfAbsent(QueueRanks.bucket(rank), bucket -> new LongAdder()).increment();
+      if (lastSeen == null) {
+        tally.joined().increment();
+      }
+    }
+    follow(saleId, now);
+  }
+
+  /** The newest update of the sale's room, once this node hears them. */
+  public Optional<RoomUpdate> latest(UUID saleId) {
+    follow(saleId, clock.instant());
+    return Optional.ofNullable(latest.get(saleId));
+  }
+
+  private void follow(UUID saleId, Instant now) {
+    Instant before = asked.put(saleId, now);
+    ActorRef<RoomView.Command> target = view;
+    if (before == null && target != null) {
+      target.tell(new RoomView.Follow(saleId));
+    }
+  }
+
+  // ---- for the view ----
+
+  /** The tallies of periods before {@code period}, removed. */
+  List<Map.Entry<Period, Tally>> finishedBefore(long period) {
+    List<Map.Entry<Period, Tally>> finished = new ArrayList<>();
+    tallies.forEach((key, tally) -> {
+      if (key.period() < period && tallies.remove(key, tally)) {
+        finished.add(Map.entry(key, tally));
+      }
+    });
+    return finished;
+  }
+
+  void show(RoomUpdate update) {
+    latest.merge(UUID.fromString(update.saleId()), update, (held, next) -> next.at().isBefore(held.at()) ? held : next);
+  }
+
+  /** Sales no route asked about since {@code since}: the view stops following them. */
+  List<UUID> idleSince(Instant since) {
+    List<UUID> idle = new ArrayList<>();
+    asked.forEach((saleId, at) -> {
+      if (at.isBefore(since)) {
+        idle.add(saleId);
+      }
+    });
+    return idle;
+  }
+
+  void forget(UUID saleId) {
+    asked.remove(saleId);
+    latest.remove(saleId);
+  }
+}

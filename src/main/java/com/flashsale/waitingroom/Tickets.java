@@ -1,0 +1,167 @@
+package com.flashsale.waitingroom;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.flashsale.sale.QueueRanks;
+import com.flashsale.sale.RoomSettings;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/**
+ * Queue tickets and admission passes: both signed tokens that the buyer holds, so that a place in a queue costs
+ * the service no storage and survives any node. A ticket names the buyer, the sale, the rank
+ * ({@link QueueRanks}), when the buyer joined, when they last checked in, and once the room admitted them,
+ * when; it expires {@code abandon-after} past the last check-in, which is how a buyer who left loses the place.
+ * Each check-in gets a fresh ticket. A pass lets its buyer buy in its sale until {@code admittedAt} plus the pass
+ * validity.
+ */
+public final class Tickets {
+
+  private static final String TICKET_AUDIENCE = "flashsale-queue-ticket";
+  private static final String PASS_AUDIENCE = "flashsale-admission-pass";
+
+  /**
+   * A verified ticket; {@code seenAt} null for one being issued, {@code admittedAt} null until the room admitted
+   * it, {@code shownPosition} the last position its buyer was shown (null: none yet), which no later answer
+   * exceeds.
+   */
+  public record Ticket(String userId, UUID saleId, long rank, Instant joinedAt, Instant seenAt, Instant admittedAt,
+      Long shownPosition) {
+
+    /** A new place in the queue. */
+    public static Ticket joining(String userId, UUID saleId, long rank, Instant now) {
+      return new Ticket(userId, saleId, rank, now, null, null, null);
+    }
+
+    Ticket admitted(Instant now) {
+      return new Ticket(userId, saleId, rank, joinedAt, seenAt, now, shownPosition);
+    }
+
+    Ticket shown(Long position) {
+      return new Ticket(userId, saleId, rank, joinedAt, seenAt, admittedAt, position);
+    }
+  }
+
+  /** A ticket as the buyer gets it back. */
+  public record Signed(String token, Instant expiresAt) {}
+
+  /** What reading a ticket found: the ticket, or why not. */
+  public sealed interface Read {}
+
+  public record Valid(Ticket ticket) implements Read {}
+
+  public enum Invalid implements Read { MALFORMED, EXPIRED, OTHER_SALE }
+
+  private final Algorithm tickets;
+  private final Algorithm passes;
+  private final JWTVerifier ticketVerifier;
+  private final JWTVerifier passVerifier;
+  private final byte[] rankKey;
+  private final RoomSettings settings;
+  private final Clock clock;
+
+  public Tickets(String jwtSecret, RoomSettings settings, Clock clock) {
+    this.tickets = Algorithm.HMAC256(DerivedKeys.derive(jwtSecret, "flashsale waiting-room ticket"));
+    this.passes = Algorithm.HMAC256(DerivedKeys.derive(jwtSecret, "flashsale waiting-room pass"));
+    this.rankKey = DerivedKeys.derive(jwtSecret, "flashsale waiting-room pre-queue rank");
+    this.ticketVerifier = ((JWTVerifier.BaseVerification) JWT.require(tickets).withAudience(TICKET_AUDIENCE))
+        .build(clock);
+    this.passVerifier = ((JWTVerifier.BaseVerification) JWT.require(passes).withAudience(PASS_AUDIENCE)).build(clock);
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The rank of a buyer joining the sale now: drawn from a keyed hash before the start, by arrival after it. */
+  public long rankOf(String userId, UUID saleId, Instant startsAt) {
+    long hash = ByteBuffer.wrap(DerivedKeys.hmac(rankKey, saleId + "\n" + userId)).getLong();
+    Instant now = clock.instant();
+    return now.isBefore(startsAt) ? QueueRanks.prequeue(hash) : QueueRanks.arrival(now, hash);
+  }
+
+  /** The ticket, checked in now. */
+  public Signed sign(Ticket ticket) {
+    Instant now = clock.instant();
+    Instant expiresAt = now.plus(settings.abandonAfter());
+    var builder = JWT.create()
+        .withAudience(TICKET_AUDIENCE)
+        .withSubject(ticket.userId())
+        .withClaim("sale", ticket.saleId().toString())
+        .withClaim("rank", ticket.rank())
+        .withClaim("joined", ticket.joinedAt().toEpochMilli())
+        .withClaim("seen", now.toEpochMilli())
+        .withExpiresAt(expiresAt);
+    if (ticket.admittedAt() != null) {
+      builder.withClaim("admitted", ticket.admittedAt().toEpochMilli());
+    }
+    if (ticket.shownPosition() != null) {
+      builder.withClaim("pos", ticket.shownPosition());
+    }
+    return new Signed(builder.sign(tickets), expiresAt);
+  }
+
+  /** A ticket this service signed for the sale, not expired. */
+  public Read read(String token, UUID saleId) {
+    if (token == null || token.length() > 2_000) {
+      return Invalid.MALFORMED;
+    }
+    DecodedJWT jwt;
+    try {
+      jwt = ticketVerifier.verify(token);
+    } catch (TokenExpiredException expired) {
+      return Invalid.EXPIRED;
+    } catch (JWTVerificationException invalid) {
+      return Invalid.MALFORMED;
+    }
+    Long rank = jwt.getClaim("rank").asLong();
+    Long joined = jwt.getClaim("joined").asLong();
+    Long seen = jwt.getClaim("seen").asLong();
+    Long admitted = jwt.getClaim("admitted").asLong();
+    Long shown = jwt.getClaim("pos").asLong();
+    String sale = jwt.getClaim("sale").asString();
+    if (rank == null || joined == null || seen == null || sale == null || jwt.getSubject() == null) {
+      return Invalid.MALFORMED;
+    }
+    if (!saleId.toString().equals(sale)) {
+      return Invalid.OTHER_SALE;
+    }
+    return new Valid(new Ticket(jwt.getSubject(), saleId, rank, Instant.ofEpochMilli(joined),
+        Instant.ofEpochMilli(seen), admitted == null ? null : Instant.ofEpochMilli(admitted), shown));
+  }
+
+  /** The admission pass of an admitted ticket: valid for the pass validity from its admission. */
+  public Signed pass(Ticket admitted) {
+    Instant expiresAt = admitted.admittedAt().plus(settings.passValidity());
+    String token = JWT.create()
+        .withAudience(PASS_AUDIENCE)
+        .withSubject(admitted.userId())
+        .withClaim("sale", admitted.saleId().toString())
+        .withExpiresAt(Date.from(expiresAt))
+        .sign(passes);
+    return new Signed(token, expiresAt);
+  }
+
+  /** Whether the ticket was admitted and its pass has run out since. */
+  public boolean passRanOut(Ticket ticket) {
+    return ticket.admittedAt() != null && !ticket.admittedAt().plus(settings.passValidity()).isAfter(clock.instant());
+  }
+
+  /** Whether {@code token} is a pass this service gave {@code userId} for the sale, and still valid. */
+  public boolean admits(String token, String userId, UUID saleId) {
+    if (token == null || token.length() > 2_000) {
+      return false;
+    }
+    try {
+      DecodedJWT pass = passVerifier.verify(token);
+      return userId.equals(pass.getSubject()) && saleId.toString().equals(pass.getClaim("sale").asString());
+    } catch (JWTVerificationException invalid) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package com.flashsale.waitingroom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.flashsale.account.Role;
+import com.flashsale.account.TokenService;
+import com.flashsale.sale.QueueRanks;
+import com.flashsale.sale.RoomSettings;
+import com.flashsale.testing.TestClock;
+import com.flashsale.waitingroom.Tickets.Invalid;
+import com.flashsale.waitingroom.Tickets.Ticket;
+import com.flashsale.waitingroom.Tickets.Valid;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Queue tickets and admission passes: what they carry, who they are for, and when they stop counting. */
+class TicketsTest {
+
+  private static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes!";
+  private static final UUID SALE = UUID.randomUUID();
+  private static final Instant START = Instant.parse("2026-12-06T10:00:00Z");
+  private static final RoomSettings SETTINGS = new RoomSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
+      Duration.ofSeconds(20), Duration.ofSeconds(60), 1_000);
+
+  private final TestClock clock = new TestClock(START.minusSeconds(600));
+  private final Tickets tickets = new Tickets(SECRET, SETTINGS, clock);
+
+  private Ticket ticket(String userId) {
+    return Ticket.joining(userId, SALE, tickets.rankOf(userId, SALE, START), clock.instant());
+  }
+
+  @Test
+  void aTicketCarriesItsPlaceAndComesBackFromItsToken() {
+    Ticket joined = ticket("alice");
+    Tickets.Signed signed = tickets.sign(joined);
+
+    Tickets.Read read = tickets.read(signed.token(), SALE);
+
+    assertThat(read).isEqualTo(new Valid(new Ticket("alice", SALE, joined.rank(), joined.joinedAt(), clock.instant(),
+        null, null)));
+    Ticket shown = new Ticket("alice", SALE, joined.rank(), joined.joinedAt(), clock.instant(), null, 42L);
+    assertThat(tickets.read(tickets.sign(shown).token(), SALE)).isEqualTo(new Valid(shown));
+    assertThat(signed.expiresAt()).isEqualTo(clock.instant().plus(SETTINGS.abandonAfter()));
+  }
+
+  @Test
+  void aTicketNotCheckedInForTheAbandonTimeHasLostItsPlace() {
+    Tickets.Signed signed = tickets.sign(ticket("alice"));
+
+    clock.advance(SETTINGS.abandonAfter().minusSeconds(1));
+    Ticket stillThere = ((Valid) tickets.read(signed.token(), SALE)).ticket();
+    Tickets.Signed checkedIn = tickets.sign(stillThere);
+    clock.advance(SETTINGS.abandonAfter().minusSeconds(1));
+
+    assertThat(tickets.read(signed.token(), SALE)).isEqualTo(Invalid.EXPIRED);
+    assertThat(tickets.read(checkedIn.token(), SALE)).isInstanceOf(Valid.class);
+  }
+
+  @Test
+  void aTicketIsForItsSaleOnlyAndCannotBeForged() {
+    String token = tickets.sign(ticket("alice")).token();
+    String[] parts = token.split("\\.");
+    String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
+    String signInToken = new TokenService(SECRET, Duration.ofHours(1), clock).issue("alice", Role.CUSTOMER);
+    Tickets otherSecret = new Tickets(SECRET + "-other", SETTINGS, clock);
+
+    assertThat(tickets.read(token, UUID.randomUUID())).isEqualTo(Invalid.OTHER_SALE);
+    assertThat(tickets.read(tampered, SALE)).isEqualTo(Invalid.MALFORMED);
+    assertThat(tickets.read(signInToken, SALE)).isEqualTo(Invalid.MALFORMED);
+    assertThat(otherSecret.read(token, SALE)).isEqualTo(Invalid.MALFORMED);
+    assertThat(tickets.read("x".repeat(3_000), SALE)).isEqualTo(Invalid.MALFORMED);
+    assertThat(tickets.admits(token, "alice", SALE)).as("a ticket is not a pass").isFalse();
+  }
+
+  @Test
+  void beforeTheStartABuyersRankIsTheSameAtEveryJoinAndRanksAreShuffled() {
+    long first = tickets.rankOf("alice", SALE, START);
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(tickets.rankOf("alice", SALE, START)).isEqualTo(first);
+    assertThat(tickets.rankOf("alice", UUID.randomUUID(), START)).isNotEqualTo(first);
+    assertThat(QueueRanks.isPrequeue(first)).isTrue();
+    // Early joiners are not ahead of later ones: the order of 1,000 buyers is not their joining order.
+    Set<Long> ranks = new HashSet<>();
+    int inversions = 0;
+    long previous = -1;
+    for (int i = 0; i < 1_000; i++) {
+      clock.advance(Duration.ofMillis(100));
+      long rank = tickets.rankOf("buyer-" + i, SALE, START);
+      ranks.add(rank);
+      inversions += rank < previous ? 1 : 0;
+      previous = rank;
+    }
+    assertThat(ranks).hasSize(1_000);
+    assertThat(inversions).isBetween(400, 600);
+  }
+
+  @Test
+  void afterTheStartBuyersRankInArrivalOrderBehindThePrequeue() {
+    long prequeue = tickets.rankOf("alice", SALE, START);
+    clock.set(START.plusSeconds(1));
+    long early = tickets.rankOf("bob", SALE, START);
+    clock.advance(Duration.ofMillis(1));
+    long later = tickets.rankOf("carol", SALE, START);
+
+    assertThat(prequeue).isLessThan(early);
+    assertThat(early).isLessThan(later);
+  }
+
+  @Test
+  void aPassAdmitsItsBuyerToItsSaleUntilItsValidityFromAdmission() {
+    clock.set(START);
+    Ticket admitted = new Ticket("alice", SALE, 1, START.minusSeconds(60), START, START, 3L);
+    String pass = tickets.pass(admitted).token();
+
+    assertThat(tickets.admits(pass, "alice", SALE)).isTrue();
+    assertThat(tickets.admits(pass, "bob", SALE)).isFalse();
+    assertThat(tickets.admits(pass, "alice", UUID.randomUUID())).isFalse();
+    assertThat(tickets.admits(tickets.sign(admitted).token(), "alice", SALE)).isFalse();
+    assertThat(tickets.admits("not-a-pass", "alice", SALE)).isFalse();
+    assertThat(tickets.passRanOut(admitted)).isFalse();
+
+    clock.advance(SETTINGS.passValidity());
+    assertThat(tickets.admits(pass, "alice", SALE)).isFalse();
+    assertThat(tickets.passRanOut(admitted)).isTrue();
+    assertThat(tickets.pass(admitted).expiresAt()).as("a pass asked for later runs from the admission")
+        .isEqualTo(START.plus(SETTINGS.passValidity()));
+  }
+}
