@@ -32,6 +32,12 @@ public record RoomUpdate(String saleId, Phase phase, long watermark, Map<Long, D
     return "room-" + saleId;
   }
 
+  /** This update in another phase, now (a write changed the phase between two ticks). */
+  RoomUpdate inPhase(Phase next, Instant now) {
+    return new RoomUpdate(saleId, next, watermark, waiting, next == Phase.ADMITTING ? rate : 0, admitted, joined,
+        purchased, startsAt, now);
+  }
+
   public LiveCounts counts() {
     return LiveCounts.of(waiting);
   }

@@ -255,8 +255,18 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     roomTopic.tell(Topic.publish(update));
   }
 
-  /** The room ticks while the sale has a room and is not over. */
+  /**
+   * The room ticks while the sale has a room and is not over. A write that changed the room's phase (the last unit
+   * held or sold, a unit back, the room paused) is told to every node at once, not at the next tick: waiting
+   * buyers learn within a second that the stock is gone.
+   */
   private void armRoom(SaleState state) {
+    if (state.room() != null && lastRoomUpdate != null) {
+      RoomUpdate.Phase phase = RoomControl.phase(state, now());
+      if (phase != lastRoomUpdate.phase()) {
+        publishRoom(lastRoomUpdate.inPhase(phase, now()));
+      }
+    }
     boolean open = state.room() != null && RoomControl.phase(state, now()) != RoomUpdate.Phase.CLOSED;
     if (!open) {
       timers.cancel(ROOM_TIMER);

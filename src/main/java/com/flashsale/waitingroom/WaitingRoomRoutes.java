@@ -25,6 +25,7 @@ import com.flashsale.http.RateLimits;
 import com.flashsale.http.Routes;
 import com.flashsale.http.StreamSlots;
 import com.flashsale.sale.LiveSales;
+import com.flashsale.sale.RoomUpdate;
 import com.flashsale.sale.SaleStatus;
 import com.flashsale.sale.SaleView;
 import java.nio.charset.StandardCharsets;
@@ -53,10 +54,13 @@ public final class WaitingRoomRoutes {
   private final StreamSlots slots;
   private final Clock clock;
   private final CheckIns checkIns;
+  private final RoomBoard rooms;
 
   static final String EVENT = "queue";
-  /** A stream checks its ticket in this often: a waiting buyer hears of a change within it. */
+  /** A stream checks its ticket in this often, and at once when the room's phase changes. */
   static final Duration STREAM_INTERVAL = Duration.ofSeconds(1);
+  /** How often a stream looks at the room's phase. */
+  private static final Duration STREAM_LOOK = Duration.ofMillis(200);
 
   /** @param slots bounds the open event streams, shared with the sale streams */
   public WaitingRoomRoutes(LiveSales live, RoomBoard board, Tickets tickets, ProofOfWork proofOfWork, Auth auth,
@@ -64,6 +68,7 @@ public final class WaitingRoomRoutes {
     this.live = live;
     this.slots = slots;
     this.checkIns = new CheckIns(board, tickets, clock);
+    this.rooms = board;
     this.tickets = tickets;
     this.proofOfWork = proofOfWork;
     this.auth = auth;
@@ -163,7 +168,24 @@ public final class WaitingRoomRoutes {
   }
 
   private Route stream(UUID saleId, Tickets.Ticket first, StreamSlots.Slot slot) {
-    Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, STREAM_INTERVAL, NotUsed.notUsed())
+    Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, STREAM_LOOK, NotUsed.notUsed())
+        .statefulMapConcat(() -> {
+          long[] lastAt = {Long.MIN_VALUE};
+          Object[] lastPhase = {null};
+          return tick -> {
+            // A check-in every STREAM_INTERVAL, and at once when the room's phase changed (e.g. the stock is gone).
+            long nowNanos = System.nanoTime();
+            Object phase = rooms.latest(saleId).map(RoomUpdate::phase).orElse(null);
+            boolean due = nowNanos - lastAt[0] >= STREAM_INTERVAL.toNanos()
+                || !java.util.Objects.equals(phase, lastPhase[0]);
+            if (!due) {
+              return List.of();
+            }
+            lastAt[0] = nowNanos;
+            lastPhase[0] = phase;
+            return List.of(tick);
+          };
+        })
         .mapAsync(1, tick -> live.current(saleId).toCompletableFuture())
         .takeWhile(found -> found instanceof Outcome.Ok<SaleView>)
         .map(found -> ((Outcome.Ok<SaleView>) found).value())

@@ -7,6 +7,10 @@ import static com.flashsale.sale.SaleHarness.PRICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.pubsub.Topic;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import com.flashsale.ErrorCode;
 import com.flashsale.sale.RoomTerms.RoomChange;
@@ -212,6 +216,27 @@ class SaleRoomTest extends SaleSpec {
     sale.cancelOrder(orderNo, "alice");
     assertThat(RoomControl.phase(sale.kit.getState(), sale.now())).isEqualTo(Phase.ADMITTING);
     assertThat(tickAfter(1, seen)).isNotNull();
+  }
+
+  @Test
+  void aWriteThatChangesTheRoomsPhaseTellsEveryNodeAtOnceNotAtTheNextTick() {
+    newRoomSale(1, RATE_10);
+    TestProbe<RoomUpdate> node = testKit.createTestProbe(RoomUpdate.class);
+    ActorRef<Topic.Command<RoomUpdate>> topic = testKit.spawn(Topic.create(RoomUpdate.class,
+        RoomUpdate.topicName(sale.saleId)));
+    topic.tell(Topic.subscribe(node.getRef()));
+    // Ticks until the subscription has reached the entity's topic (the receptionist spreads it).
+    node.awaitAssert(Duration.ofSeconds(10), () -> {
+      sale.kit.runCommand(new SaleCommand.RoomTick(sale.now()));
+      return node.expectMessageClass(RoomUpdate.class, Duration.ofMillis(200));
+    });
+
+    buy("alice", true);
+
+    RoomUpdate update = node.fishForMessage(Duration.ofSeconds(3), received ->
+        received.phase() == Phase.UNITS_MAY_COME_BACK ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0);
+    assertThat(update.rate()).isZero();
   }
 
   @Test
