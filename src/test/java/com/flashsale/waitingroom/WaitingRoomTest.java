@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,14 +116,33 @@ class WaitingRoomTest {
     PATIENT.put("flashsale.waiting-room.abandon-after", "30s");
   }
 
+  /** The node most tests share (each with sales of its own); the restart test runs nodes of its own. */
+  private static FlashSaleNode.Running shared;
+  private static String sharedDb;
+
+  @BeforeAll
+  static void startShared() {
+    sharedDb = TestDatabase.fresh("waiting-room");
+    shared = TestNodes.single(sharedDb, Clock.systemUTC(), SETTINGS);
+  }
+
+  @AfterAll
+  static void stopShared() {
+    shared.stop();
+  }
+
   @BeforeEach
-  void start(org.junit.jupiter.api.TestInfo test) {
-    dbUrl = TestDatabase.fresh("waiting-room");
-    startNode(test.getDisplayName().startsWith("aNodeRestart") ? PATIENT : SETTINGS);
+  void start() {
+    dbUrl = sharedDb;
+    use(shared);
   }
 
   private void startNode(Map<String, Object> settings) {
-    node = TestNodes.single(dbUrl, Clock.systemUTC(), settings);
+    use(TestNodes.single(dbUrl, Clock.systemUTC(), settings));
+  }
+
+  private void use(FlashSaleNode.Running running) {
+    node = running;
     api = ApiClient.forPort(node.httpPort());
     admin = api.post("/api/auth/login", null, Map.of("email", FlashSaleFixture.ADMIN_EMAIL,
         "password", FlashSaleFixture.ADMIN_PASSWORD)).json().get("token").asText();
@@ -129,7 +150,9 @@ class WaitingRoomTest {
 
   @AfterEach
   void stop() {
-    node.stop();
+    if (node != shared) {
+      node.stop();
+    }
   }
 
   private String roomSale(int stock, Instant startsAt, Map<String, Object> room) {
@@ -317,6 +340,8 @@ class WaitingRoomTest {
 
   @Test
   void aNodeRestartMidQueueCostsNoOneTheirPlace() {
+    dbUrl = TestDatabase.fresh("waiting-room-restart");
+    startNode(PATIENT);
     String saleId = roomSale(10, Instant.now().minusSeconds(1), Map.of("difficulty", 4, "admissionRate", 2));
     List<Buyer> buyers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
