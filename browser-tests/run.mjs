@@ -4,7 +4,9 @@
 // login). Screenshots land in FLASHSALE_SCREENSHOTS (default ../target/screenshots).
 //
 // Environment: FLASHSALE_BASE_URL (required), FLASHSALE_CHROMIUM (default /usr/bin/chromium),
-// FLASHSALE_ADMIN_EMAIL / FLASHSALE_ADMIN_PASSWORD (default the development admin).
+// FLASHSALE_ADMIN_EMAIL / FLASHSALE_ADMIN_PASSWORD (default the development admin), FLASHSALE_SCENARIOS
+// (optional, while iterating: the names of the scenario functions to run, comma-separated; a scenario may
+// need what an earlier one made, e.g. adminRunsTheRoom the sale of buyerQueuesAndBuys).
 
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
@@ -13,6 +15,9 @@ import { launch, failureScreenshots } from './lib/browser.mjs';
 import { buyerBuys } from './scenarios/buyer-buys.mjs';
 import { declinedPaymentKeepsTheHold } from './scenarios/declined-payment.mjs';
 import { adminWatchesASale } from './scenarios/admin-console.mjs';
+import { buyerQueuesAndBuys, keyboardBuyerQueues } from './scenarios/waiting-room.mjs';
+import { adminRunsTheRoom } from './scenarios/waiting-room-admin.mjs';
+import { proofOfWorkCost } from './scenarios/pow-cost.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const baseUrl = (process.env.FLASHSALE_BASE_URL || '').replace(/\/$/, '');
@@ -43,7 +48,10 @@ log(`chromium ${browser.version()} against ${baseUrl}`);
 let failed = false;
 try {
   run.adminToken = await run.api.login(run.admin.email, run.admin.password);
-  for (const scenario of [buyerBuys, declinedPaymentKeepsTheHold, adminWatchesASale]) {
+  const only = (process.env.FLASHSALE_SCENARIOS || '').split(',').map((name) => name.trim()).filter(Boolean);
+  const scenarios = [buyerBuys, declinedPaymentKeepsTheHold, adminWatchesASale, buyerQueuesAndBuys, keyboardBuyerQueues,
+    adminRunsTheRoom, proofOfWorkCost].filter((scenario) => only.length === 0 || only.includes(scenario.name));
+  for (const scenario of scenarios) {
     const at = Date.now();
     log(`scenario: ${scenario.title}`);
     await scenario(browser, run);

@@ -4,7 +4,13 @@
 #     off: every simulated buyer has the same address), runs FlashSaleRush against it (a warm-up sale
 #     first, then the measured one, in one Gatling run), stops it; prints both summaries side by side
 #     (ratio = on / off);
-#  2. capacity (when wrk is installed; CAPACITY=off skips it): a fresh node alone, batching on, stormed by
+#  2. the same rush through a waiting room (ROOM=off skips it): a fresh node (batching on, as in 1), and
+#     WaitingRoomRush: PREQUEUE buyers join the sale's pre-queue, AFTER more arrive after the start, for the same
+#     STOCK; each solves the proof of work, joins, checks in until admitted and buys with the pass. Its audit adds
+#     the room's rules (every purchase had a pass, the pre-queue's winners a random sample of it, arrival order
+#     after the start, a definite answer for every buyer, purchase p99 under 50 ms). Printed beside the plain rush
+#     (ratio = room / plain), with the ETA error (predicted vs actual admission, p50/p90);
+#  3. capacity (when wrk is installed; CAPACITY=off skips it): a fresh node alone, batching on, stormed by
 #     wrk over 64 kept-alive connections (StormBenchmark): a sale of 100,000 units to 100,000 buyers, then
 #     one of 1,000 units to 100,000 attempts followed by 100,000 more at the sold-out sale; prints
 #     reservations/s while selling, attempts/s once sold out and their latencies. Gatling spends about a core of a 2-core machine at 3,000-4,000 buyers/s;
@@ -14,10 +20,14 @@
 #
 #   gatling/benchmark.sh                                   # defaults below: 100,000 buyers for 1,000 units
 #   BUYERS=20000 STOCK=2000 RATE=1000 CAPACITY=off gatling/benchmark.sh
+#   MODES=on CAPACITY=off PREQUEUE=2000 AFTER=8000 ROOM_RATE=500 gatling/benchmark.sh   # a smaller room run
 #
 # Sizes: BUYERS (100000), STOCK (1000), RATE arrivals/s (3000), RAMP seconds (0), PAY_RATIO (0.8),
 # WARMUP_BUYERS (20000, at RATE), PORT (18080), DB_PORT (54339), MODES ("off on"), VIA (nginx, or direct:
-# the node alone), CAPACITY (on). On a 2-core machine running Gatling, nginx, the node and PostgreSQL
+# the node alone), CAPACITY (on). The waiting room: ROOM (on), PREQUEUE (20000, arriving over PREQUEUE_SECONDS,
+# 20), AFTER (80000, at ROOM_RATE arrivals/s, 1000), ADMISSION_RATE (0: automatic), DIFFICULTY (proof-of-work bits,
+# 8); its buyers check in every 4 s while they wait (the node's default heartbeat), so the arrival rate and how long
+# the sale keeps buyers waiting set the load, more than STOCK. On a 2-core machine running Gatling, nginx, the node and PostgreSQL
 # together, batching on held 4,000 arrivals/s; batching off at 4,000/s kept so many buyers waiting that
 # Gatling ran out of file descriptors (20,000) in one run of two, so the default is 3,000.
 set -euo pipefail
@@ -35,6 +45,13 @@ DB_PORT=${DB_PORT:-54339}
 MODES=${MODES-"off on"}
 VIA=${VIA:-nginx}
 CAPACITY=${CAPACITY:-on}
+ROOM=${ROOM:-on}
+PREQUEUE=${PREQUEUE:-20000}
+PREQUEUE_SECONDS=${PREQUEUE_SECONDS:-20}
+AFTER=${AFTER:-80000}
+ROOM_RATE=${ROOM_RATE:-1000}
+ADMISSION_RATE=${ADMISSION_RATE:-0}
+DIFFICULTY=${DIFFICULTY:-8}
 out="$root/gatling/target/benchmark"
 # The node's JWT secret and first admin's password: local takes them from the environment, and Gatling and
 # the storm tool read them from it too (to mint buyers' tokens, to log in as the admin who creates the sales).
@@ -93,6 +110,14 @@ rush() { # label summary-file
     -DpayRatio="$PAY_RATIO" -DwarmupBuyers="$WARMUP_BUYERS" -Dlabel="$1" -DsummaryFile="$2"
 }
 
+# The flash crowd through a waiting room, with the same stock and buyers' behaviour as the plain rush.
+room_rush() { # summary-file
+  mvn -B -q -f gatling/pom.xml gatling:test -Dgatling.simulationClass=flashsale.WaitingRoomRush \
+    -DbaseUrl="http://127.0.0.1:$PORT" -Dprequeue="$PREQUEUE" -DprequeueSeconds="$PREQUEUE_SECONDS" -Dafter="$AFTER" \
+    -Drate="$ROOM_RATE" -Dstock="$STOCK" -DadmissionRate="$ADMISSION_RATE" -Ddifficulty="$DIFFICULTY" \
+    -DpayRatio="$PAY_RATIO" -Dlabel="waiting room" -DsummaryFile="$1"
+}
+
 status=0
 for mode in $MODES; do
   echo "== batching $mode: a local node on :$PORT (log: $out/node-$mode.log)"
@@ -111,6 +136,17 @@ for mode in $MODES; do
     "$out/metrics-$mode.txt" >> "$out/batches-$mode.txt" || true
   stop_node
 done
+
+if [ "$ROOM" = on ]; then
+  echo "== waiting room: a local node on :$PORT, batching on (log: $out/node-room.log)"
+  start_node on "$out/node-room.log" $([ "$VIA" = direct ] && echo --no-nginx)
+  rm -f "$out/room.json"
+  echo "== waiting room: $PREQUEUE buyers join the pre-queue over $PREQUEUE_SECONDS s, $AFTER more after the start (up to $ROOM_RATE arrivals/s), $STOCK units"
+  room_rush "$out/room.json" > "$out/room.log" 2>&1 \
+    || { echo "the waiting-room rush failed, see $out/room.log" >&2; status=1; }
+  grep -E '^ROOM AUDIT' "$out/room.log" || true
+  stop_node
+fi
 
 if [ "$CAPACITY" = on ]; then
   echo "== capacity: a local node alone on :$PORT, batching on, wrk with 64 connections (log: $out/node-capacity.log)"
@@ -144,6 +180,16 @@ for mode in $MODES; do
   echo "batching $mode, the node's own meters (warm-up included):"
   sed 's/^/  /' "$out/batches-$mode.txt"
 done
+if [ "$ROOM" = on ]; then
+  [ -f "$out/room.json" ] || { echo "no summary for the waiting-room rush: see $out/room.log" >&2; exit 1; }
+  if [ "$#" -ge 1 ]; then
+    plain="${!#}" # the last mode's rush (batching on by default), the room's node runs batching on
+    echo "== the plain rush (batching $plain) beside the rush through a waiting room (ratio = room / plain)"
+    gatling/summary-table.sh "$out/rush-$plain.json" "$out/room.json" || status=1
+  else
+    cat "$out/room.json"
+  fi
+fi
 if [ "$CAPACITY" = on ]; then
   echo "== capacity of one node (wrk, closed loop, 64 connections; load generator on the same machine)"
   awk -f gatling/capacity-table.awk "$out/capacity-selling.log" "$out/capacity-sold-out.log" || status=1

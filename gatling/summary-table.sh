@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints two FlashSaleRush summaries (gatling/target/flashsale-rush-summary.json or -DsummaryFile=…) side by
+# Prints two FlashSaleRush or WaitingRoomRush summaries (gatling/target/flashsale-rush-summary.json, -DsummaryFile=…) side by
 # side, with a ratio column (second / first). Needs only a JDK 11+ (runs SummaryTable.java as a source file).
 # Exit status: 0 when both runs passed their audit with no oversell, 1 otherwise, 2 on bad usage.
 #   gatling/summary-table.sh target/rush-off.json target/rush-on.json

@@ -18,8 +18,24 @@ export function apiClient(baseUrl) {
     return json;
   }
 
+  /** Like call, but answers {status, json} whatever the status (to check a refusal's code). */
+  async function attempt(method, path, { token, body, headers = {} } = {}) {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  }
+
   return {
     call,
+    attempt,
     async login(email, password) {
       return (await call('POST', '/api/auth/login', { body: { email, password } })).token;
     },
@@ -29,8 +45,12 @@ export function apiClient(baseUrl) {
     async createProduct(adminToken, product) {
       return call('POST', '/api/admin/products', { token: adminToken, body: product });
     },
-    /** A sale of productId starting in startsInMs and ending an hour later. */
-    async createSale(adminToken, productId, { stock, startsInMs, perUserLimit = 1, holdSeconds = 300, price } = {}) {
+    /**
+     * A sale of productId starting in startsInMs and ending an hour later; waitingRoom (optional) opens a
+     * waiting room with those terms (docs/api.md, POST /api/admin/sales).
+     */
+    async createSale(adminToken, productId, { stock, startsInMs, perUserLimit = 1, holdSeconds = 300, price,
+      waitingRoom } = {}) {
       const startsAt = new Date(Date.now() + startsInMs);
       const body = {
         productId, stock, perUserLimit, holdSeconds,
@@ -38,7 +58,14 @@ export function apiClient(baseUrl) {
         endsAt: new Date(startsAt.getTime() + 3600 * 1000).toISOString(),
       };
       if (price) body.price = price;
+      if (waitingRoom) body.waitingRoom = waitingRoom;
       return call('POST', '/api/admin/sales', { token: adminToken, body });
+    },
+    async changeSale(adminToken, saleId, body) {
+      return call('PATCH', `/api/admin/sales/${saleId}`, { token: adminToken, body });
+    },
+    async sale(saleId) {
+      return call('GET', `/api/sales/${saleId}`);
     },
     async purchase(token, saleId) {
       return call('POST', `/api/sales/${saleId}/purchase`, { token, body: { quantity: 1 } });

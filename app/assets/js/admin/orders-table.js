@@ -37,30 +37,31 @@ export function ordersTable(saleId, { session }) {
 
   let cursors = [null]; // cursors[i] fetches page i + 1
   let next = null;
-  let loading = false;
+  let latest = 0; // the newest load asked for: only its answer is shown
 
   async function load() {
-    if (loading) return;
-    loading = true;
+    // Never dropped, never mixed up: a Next (or filter) pressed while a refresh is in flight gets its own
+    // request, and an older answer arriving later is ignored (it would show another page under this label).
+    const mine = ++latest;
+    const number = cursors.length;
     try {
       const query = new URLSearchParams({ limit: size.value });
       if (status.value) query.set('status', status.value);
-      const after = cursors[cursors.length - 1];
+      const after = cursors[number - 1];
       if (after) query.set('after', after);
       const page = await api(`/api/admin/sales/${encodeURIComponent(saleId)}/orders?${query}`, { token: session.token });
+      if (mine !== latest) return;
       problem.clear();
       next = page.next;
       replace(rows, page.items.length === 0
         ? h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No orders on this page.'))
         : page.items.map(row));
-      setText(pageLabel, `Page ${cursors.length}`);
-      setText(caption, `Orders of this sale, page ${cursors.length}`);
-      previous.disabled = cursors.length === 1;
+      setText(pageLabel, `Page ${number}`);
+      setText(caption, `Orders of this sale, page ${number}`);
+      previous.disabled = number === 1;
       nextButton.disabled = !next;
     } catch (failure) {
-      problem.show(failure);
-    } finally {
-      loading = false;
+      if (mine === latest) problem.show(failure);
     }
   }
 

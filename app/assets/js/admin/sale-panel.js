@@ -1,7 +1,8 @@
 // #/sales/{id}: the live panel of one sale. Its status and availability follow the sale's SSE stream;
 // the exact unit counts (GET /api/admin/sales/{id}/stats: available, reserved, confirmed, released) are
 // read every 2 s and on every stream event (a payment changes no availability, so polling is needed
-// too), plotted over time, and announced politely; below, the actions and the orders table.
+// too), plotted over time, and announced politely; below, the waiting room (its numbers from the same
+// stats, pause / resume, admission rate; or a form to open one), the actions and the orders table.
 
 import { h, replace, setBadge, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
@@ -11,6 +12,7 @@ import { followSale } from '../lib/live-sale.js';
 import { problemArea } from '../lib/problem-view.js';
 import { statsChart } from './chart.js';
 import { ordersTable } from './orders-table.js';
+import { roomPanel } from './room-panel.js';
 import { saleActions } from './sale-actions.js';
 
 const POLL_MS = 2000;
@@ -30,6 +32,7 @@ export function salePanel(main, { session }, saleId) {
   const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const connection = h('span', { class: 'connection' });
   const chart = statsChart();
+  const roomSlot = h('div');
   const actionsSlot = h('div');
   const orders = ordersTable(saleId, { session });
   main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/sales' }, '← All sales')), heading, problem.element,
@@ -37,11 +40,13 @@ export function salePanel(main, { session }, saleId) {
     facts,
     h('section', { class: 'card live-panel', 'aria-labelledby': 'live-title' },
       h('h2', { id: 'live-title' }, 'Units now'), counts, announcer, chart.element),
+    roomSlot,
     actionsSlot,
     orders.element);
 
   let sale = null;
   let actions = null;
+  let room = null;
   let stopped = false;
 
   function showSale(next) {
@@ -63,6 +68,16 @@ export function salePanel(main, { session }, saleId) {
         showSale({ ...sale, ...changed });
       } });
       replace(actionsSlot, actions.element);
+    }
+    if (!room) {
+      room = roomPanel(sale, { session, onChanged: (changed) => {
+        follow.refresh();
+        readStats();
+        showSale({ ...sale, ...changed });
+      } });
+      replace(roomSlot, room.element);
+    } else {
+      room.update(sale);
     }
   }
 
@@ -111,6 +126,7 @@ export function salePanel(main, { session }, saleId) {
   function showStats(stats) {
     COUNTS.forEach(([key]) => setText(numbers[key], stats[key]));
     chart.add(stats);
+    if (room) room.showStats(stats.waitingRoom || null);
     const changed = !previous || COUNTS.some(([key]) => previous[key] !== stats[key]);
     previous = stats;
     if (changed && Date.now() - lastAnnounced >= ANNOUNCE_EVERY_MS) {

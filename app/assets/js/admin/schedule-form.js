@@ -1,5 +1,6 @@
 // Scheduling a sale (POST /api/admin/sales): product, stock, price (the product's by default), start and
-// end in the admin's local time (shown in UTC too), per-buyer limit and hold time. Each press of Schedule
+// end in the admin's local time (shown in UTC too), per-buyer limit and hold time, and optionally a waiting
+// room (proof-of-work difficulty, admission rate, when its pre-queue opens). Each press of Schedule
 // sends its own Idempotency-Key, reused by that press's retries (after a 503 or a network failure), so a
 // retry gets the sale the first attempt made instead of scheduling a second one.
 
@@ -22,6 +23,29 @@ export function scheduleForm({ session, onScheduled }) {
   const endsAt = timeField({ id: 'sale-endsAt', name: 'endsAt', label: 'Ends at', required: true,
     presets: [['In 1 h', fromNow(60 * MINUTE)], ['In 1 day', fromNow(24 * 60 * MINUTE)]] });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Schedule sale');
+  const roomBox = h('input', { id: 'sale-room', name: 'waitingRoom', type: 'checkbox', 'aria-controls': 'sale-room-terms',
+    'aria-describedby': 'sale-room-hint' });
+  const prequeueOpensAt = timeField({ id: 'sale-room-opensAt', name: 'prequeueOpensAt', label: 'Pre-queue opens at',
+    presets: [['Now', fromNow(0)], ['In 1 min', fromNow(MINUTE)]] });
+  const roomTerms = h('div', { id: 'sale-room-terms', hidden: true },
+    h('div', { class: 'field' }, h('label', { for: 'sale-room-difficulty' }, 'Proof-of-work difficulty (bits)'),
+      h('input', { id: 'sale-room-difficulty', name: 'difficulty', type: 'number', inputmode: 'numeric', min: 1, max: 30,
+        value: 12, 'aria-describedby': 'sale-room-difficulty-hint' }),
+      h('p', { class: 'hint', id: 'sale-room-difficulty-hint' }, '1–30; 12 takes a phone well under a second.')),
+    h('div', { class: 'field' }, h('label', { for: 'sale-room-rate' }, 'Admission rate (buyers a second)'),
+      h('input', { id: 'sale-room-rate', name: 'admissionRate', type: 'number', inputmode: 'numeric', min: 0, max: 100000,
+        value: 0, 'aria-describedby': 'sale-room-rate-hint' }),
+      h('p', { class: 'hint', id: 'sale-room-rate-hint' }, '0 = automatic: as many as the units left can take.')),
+    prequeueOpensAt.element,
+    h('p', { class: 'hint' }, 'Empty: 15 minutes before the start. Buyers who join before the start are drawn in random order at it.'));
+  const roomFields = h('fieldset', { class: 'room-fields' },
+    h('legend', {}, 'Waiting room'),
+    h('div', { class: 'field inline' }, roomBox, h('label', { for: 'sale-room' }, 'Open a waiting room')),
+    h('p', { class: 'hint', id: 'sale-room-hint' }, 'Buyers join a queue (with a short proof of work) and buy only once admitted.'),
+    roomTerms);
+  roomBox.addEventListener('change', () => {
+    roomTerms.hidden = !roomBox.checked;
+  });
   const number = (id, name, label, attrs) => h('div', { class: 'field' }, h('label', { for: id }, label),
     h('input', { id, name, type: 'number', inputmode: 'numeric', required: true, ...attrs }));
   const element = h('form', { class: 'card form', 'aria-labelledby': 'schedule-title', novalidate: true },
@@ -34,6 +58,7 @@ export function scheduleForm({ session, onScheduled }) {
     endsAt.element,
     number('sale-perUserLimit', 'perUserLimit', 'Units per buyer at most', { min: 1, max: 100, value: 1 }),
     number('sale-holdSeconds', 'holdSeconds', 'Hold time (seconds)', { min: 10, max: 86400, value: 300 }),
+    roomFields,
     problem.element,
     submit);
 
@@ -56,6 +81,10 @@ export function scheduleForm({ session, onScheduled }) {
       holdSeconds: Number(values.holdSeconds),
     };
     if (values.price.trim()) body.price = values.price.trim();
+    if (roomBox.checked) {
+      body.waitingRoom = { difficulty: Number(values.difficulty), admissionRate: Number(values.admissionRate) };
+      if (prequeueOpensAt.value) body.waitingRoom.prequeueOpensAt = prequeueOpensAt.value;
+    }
     submit.disabled = true;
     try {
       const sale = await api('/api/admin/sales', { method: 'POST', body, token: session.token, retry: true,

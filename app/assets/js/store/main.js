@@ -7,6 +7,7 @@ import { createSession } from '../lib/session.js';
 import { notify } from '../lib/notices.js';
 import { startRouter, wireSkipLink } from '../lib/router.js';
 import { forgetOrders } from '../lib/orders-memory.js';
+import { forgetQueues } from '../lib/queue-memory.js';
 import { salesView } from './sales-view.js';
 import { saleView } from './sale-view.js';
 import { ordersView } from './orders-view.js';
@@ -38,6 +39,7 @@ function renderAccount() {
 function logOut() {
   session.clear();
   forgetOrders();
+  forgetQueues();
   notify('You are logged out.');
   window.location.hash = '#/';
 }

@@ -2,6 +2,8 @@
 // the tab comes back), a countdown runs to its start (or end), the stock is announced politely, and the
 // Buy button is enabled only while the server says LIVE. Buying (with an Idempotency-Key, so a retry
 // after 503 cannot buy twice) opens the hold panel; an open hold of this buyer is found again on reload.
+// A sale with a waiting room shows the queue (queue.js) instead of Buy now: once admitted, the page buys
+// by itself with the admission pass.
 
 import { h, replace, setBadge, setText } from '../lib/dom.js';
 import { api } from '../lib/api.js';
@@ -13,6 +15,7 @@ import { recentOrders, rememberOrder } from '../lib/orders-memory.js';
 import { problemArea } from '../lib/problem-view.js';
 import { stockMeter, stockWords } from '../lib/stock.js';
 import { holdPanel } from './hold.js';
+import { queuePanel } from './queue.js';
 import { PLACEHOLDER_IMAGE } from './sale-card.js';
 
 const ANNOUNCE_EVERY_MS = 5000;
@@ -111,20 +114,35 @@ export function saleView(main, { session }, saleId) {
     const buyProblem = problemArea();
     const hint = h('p', { class: 'hint', id: 'buy-hint' });
     const button = h('button', { type: 'button', class: 'primary buy-button', 'aria-describedby': 'buy-hint stock-words',
-      onclick: purchase }, 'Buy now');
+      onclick: () => purchase() }, 'Buy now');
     const quantity = h('select', { id: 'quantity', name: 'quantity' });
     const quantityField = h('div', { class: 'field inline', hidden: true },
       h('label', { for: 'quantity' }, 'Quantity'), quantity);
     const element = h('section', { class: 'buy', 'aria-label': 'Buy' });
+    let queue = null; // the waiting room's panel, while the sale has one
+    let shown = '';
     stock.words.id = 'stock-words';
 
     function update() {
+      const room = !!sale.waitingRoom;
       if (!session.token) {
-        replace(element, h('p', {}, h('a', { href: `#/account?next=${encodeURIComponent(`#/sale/${saleId}`)}` },
-          'Log in or register'), ' to buy.'));
+        if (queue) stopQueue();
+        if (shown !== `out:${room}`) {
+          shown = `out:${room}`;
+          replace(element, h('p', {}, h('a', { href: `#/account?next=${encodeURIComponent(`#/sale/${saleId}`)}` },
+            'Log in or register'), room ? ' to join the queue.' : ' to buy.'));
+        }
         return;
       }
-      if (!element.contains(button)) replace(element, quantityField, button, hint, buyProblem.element);
+      if (room && !queue) {
+        queue = queuePanel({ session, saleId, purchase, onOpen: () => follow.refresh() });
+      } else if (!room && queue) {
+        stopQueue();
+      }
+      if (shown !== `in:${room}`) {
+        shown = `in:${room}`;
+        replace(element, quantityField, room ? queue.element : button, hint, buyProblem.element);
+      }
       element.hidden = hold !== null;
       if (quantity.options.length !== sale.perUserLimit) {
         replace(quantity, Array.from({ length: sale.perUserLimit }, (_, i) => h('option', { value: i + 1 }, i + 1)));
@@ -133,36 +151,52 @@ export function saleView(main, { session }, saleId) {
       button.disabled = buying || sale.status !== 'LIVE';
       setText(button, buying ? 'Reserving…' : 'Buy now');
       setText(hint, {
-        UPCOMING: 'The Buy button turns on when the sale starts.',
+        UPCOMING: room ? 'The queue’s order is drawn when the sale starts.' : 'The Buy button turns on when the sale starts.',
         LIVE: `You may buy up to ${sale.perUserLimit}; a purchase holds the units for ${Math.round(sale.holdSeconds / 60)} min while you pay.`,
         SOLD_OUT: 'Sold out for now: units come back on sale when other buyers’ holds expire or are cancelled.',
         ENDED: 'This sale has ended.',
         CANCELLED: 'This sale was cancelled.',
       }[sale.status] || '');
+      if (queue) queue.update(sale);
     }
 
-    async function purchase() {
-      if (buying || !sale || sale.status !== 'LIVE') return;
+    function stopQueue() {
+      queue.stop();
+      queue = null;
+    }
+
+    /**
+     * Buys (with the waiting room's admission pass, if given): true once the hold is shown, false when the
+     * answer was a problem (shown under the buy section).
+     */
+    async function purchase(pass) {
+      if (buying || !sale || (!pass && sale.status !== 'LIVE')) return false;
       buying = true;
       buyProblem.clear();
       update();
       const key = idempotencyKey(); // one key for this press and its retries
+      const headers = { 'Idempotency-Key': key };
+      if (pass) headers['Admission-Pass'] = pass;
       try {
         const order = await api(`/api/sales/${encodeURIComponent(saleId)}/purchase`, {
           method: 'POST', token: session.token, retry: true,
-          headers: { 'Idempotency-Key': key }, body: { quantity: Number(quantity.value || 1) } });
+          headers, body: { quantity: Number(quantity.value || 1) } });
         rememberOrder(order);
         showHold(order, true);
+        return true;
       } catch (failure) {
         buyProblem.show(failure);
-        if (['SOLD_OUT', 'NOT_STARTED', 'SALE_ENDED', 'SALE_CANCELLED'].includes(failure.code)) follow.refresh();
+        // NOT_ADMITTED: the sale has a waiting room (maybe opened since this page read it): read it again.
+        if (['SOLD_OUT', 'NOT_STARTED', 'SALE_ENDED', 'SALE_CANCELLED', 'NOT_ADMITTED'].includes(failure.code)) follow.refresh();
+        if (failure.code === 'NOT_ADMITTED' && queue) queue.passRefused();
+        return false;
       } finally {
         buying = false;
         update();
       }
     }
 
-    return { element, update };
+    return { element, update, stop: () => queue && stopQueue() };
   }
 
   function showHold(order, focus) {
@@ -207,6 +241,7 @@ export function saleView(main, { session }, saleId) {
     follow.stop();
     stopTicking();
     if (hold) hold.stop();
+    buy.stop();
     if (announceTimer) clearTimeout(announceTimer);
   };
 }

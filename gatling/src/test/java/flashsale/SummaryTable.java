@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prints two FlashSaleRush summaries side by side with a ratio column (second / first), e.g. a run with a
- * feature off against one with it on. Uses nothing but the JDK, so it runs as a single source file:
+ * Prints two FlashSaleRush (or WaitingRoomRush) summaries side by side with a ratio column (second / first), e.g.
+ * a run with a feature off against one with it on, or the plain rush against the rush through a waiting room (the
+ * rows marked "room:" are the waiting room's; "-" where a run has none). Uses nothing but the JDK, so it runs as a single source file:
  * {@code java gatling/src/test/java/flashsale/SummaryTable.java a.json b.json} (which is what
  * {@code gatling/summary-table.sh} does). Exits 1 when either run failed its audit or oversold.
  */
@@ -37,6 +38,15 @@ public final class SummaryTable {
       {"statuses.429", "429 rate limited"},
       {"statuses.503", "503 overloaded"},
       {"statuses.other", "other / no answer"},
+      {"prequeueJoined", "room: pre-queue joiners"},
+      {"afterStartJoined", "room: after-start joiners"},
+      {"admitted", "room: buyers admitted"},
+      {"purchasedWithPass", "room: bought with a pass"},
+      {"checkIns", "room: check-ins"},
+      {"etaErrorP50Seconds", "room: ETA error p50 (s)"},
+      {"etaErrorP90Seconds", "room: ETA error p90 (s)"},
+      {"prequeueWinnersKsPValue", "room: pre-queue winners KS p"},
+      {"buyersWithoutDefiniteAnswer", "room: buyers left unanswered"},
       {"oversell", "oversell (units)"},
       {"auditPassed", "audit passed"},
   };

@@ -64,6 +64,16 @@ public final class AdminApi {
 
   /** Creates a sale of {@code stock} units, one per buyer; answers its id. */
   public String createSale(String productId, int stock, Instant startsAt, Instant endsAt, int holdSeconds) {
+    return createSale(productId, stock, startsAt, endsAt, holdSeconds, null);
+  }
+
+  /**
+   * {@link #createSale(String, int, Instant, Instant, int)} with a waiting room: {@code waitingRoom} is the
+   * body's {@code waitingRoom} object ({@code prequeueOpensAt}, {@code difficulty}, {@code admissionRate} …), or
+   * null for none.
+   */
+  public String createSale(String productId, int stock, Instant startsAt, Instant endsAt, int holdSeconds,
+      Map<String, Object> waitingRoom) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("productId", productId);
     body.put("stock", stock);
@@ -71,7 +81,15 @@ public final class AdminApi {
     body.put("endsAt", endsAt.toString());
     body.put("perUserLimit", 1);
     body.put("holdSeconds", holdSeconds);
+    if (waitingRoom != null) {
+      body.put("waitingRoom", waitingRoom);
+    }
     return call("POST", "/api/admin/sales", body, 201).path("id").asText();
+  }
+
+  /** Moves the start of a sale that has not started yet ({@code PATCH /api/admin/sales/{id}}). */
+  public void moveStart(String saleId, Instant startsAt) {
+    call("PATCH", "/api/admin/sales/" + saleId, Map.of("startsAt", startsAt.toString()), 200);
   }
 
   private JsonNode call(String method, String path, Object body, int expectedStatus) {

@@ -1,6 +1,7 @@
 package flashsale.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
  * What one HTTP exchange answered, read back from the session after {@link Calls#untilAnswered}.
@@ -11,16 +12,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param retryAfterSeconds the {@code Retry-After} header as seconds, or null
  * @param responseTimeMs Gatling's response time, or -1 with no answer
  * @param answeredAtMs wall-clock time the answer arrived (epoch millis)
+ * @param body the parsed body (a missing node when empty or not JSON), for answers read beyond their id
  */
 public record Answer(int status, String code, String id, Integer retryAfterSeconds, int responseTimeMs,
-    long answeredAtMs) {
+    long answeredAtMs, JsonNode body) {
 
   public static final int NO_ANSWER = -1;
+
+  /** An answer whose body matters only for its code and id. */
+  public Answer(int status, String code, String id, Integer retryAfterSeconds, int responseTimeMs, long answeredAtMs) {
+    this(status, code, id, retryAfterSeconds, responseTimeMs, answeredAtMs, MissingNode.getInstance());
+  }
 
   static Answer of(Integer status, String body, String retryAfter, Integer responseTimeMs) {
     JsonNode json = Json.read(body);
     return new Answer(status == null ? NO_ANSWER : status, Json.text(json, "code"), Json.text(json, "id"),
-        seconds(retryAfter), responseTimeMs == null ? -1 : responseTimeMs, System.currentTimeMillis());
+        seconds(retryAfter), responseTimeMs == null ? -1 : responseTimeMs, System.currentTimeMillis(), json);
   }
 
   /** When the request left (epoch millis). */

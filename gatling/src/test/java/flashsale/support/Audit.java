@@ -27,7 +27,8 @@ import java.util.Set;
  *   <li>{@code reserved + confirmed <= stock} (no oversell) and {@code available + reserved + confirmed == stock};
  *   <li>every order the service acknowledged during the run (201, or 200 for an existing hold) listed exactly
  *       once, no order listed twice, no order id answered 201 twice;
- *   <li>the CONFIRMED orders listed add up to the {@code confirmed} units.
+ *   <li>the CONFIRMED orders listed add up to the {@code confirmed} units;
+ *   <li>whatever the simulation's own {@link SaleCheck} requires of the sale (WaitingRoomRush: {@link RoomAudit}).
  * </ul>
  * The listing comes from the read model, which trails the entities, so the walk is repeated (one second apart,
  * up to {@code -DauditRounds}) until it has caught up. Then one request named {@value #REQUEST} per sale carries
@@ -55,11 +56,27 @@ public final class Audit {
     }
   }
 
+  /**
+   * A simulation's own invariants of a sale, judged at the audit with the sale's stats and the orders listed
+   * (once the listing has caught up); its violations join the audit's, in the same verdict.
+   */
+  @FunctionalInterface
+  public interface SaleCheck {
+    SaleCheck NONE = (saleId, stats, listedOrders) -> List.of();
+
+    List<String> violations(String saleId, JsonNode stats, Set<String> listedOrders);
+  }
+
   private Audit() {}
 
   /** One auditor, started when {@code parent}'s users are all done (and any other population's too). */
   public static PopulationBuilder after(PopulationBuilder parent, Ledger ledger, AdminApi admin) {
-    return parent.andThen(scenario("audit").exec(chain(ledger, admin)).injectOpen(atOnceUsers(1)));
+    return after(parent, ledger, admin, SaleCheck.NONE);
+  }
+
+  /** {@link #after(PopulationBuilder, Ledger, AdminApi)}, judging {@code check} too. */
+  public static PopulationBuilder after(PopulationBuilder parent, Ledger ledger, AdminApi admin, SaleCheck check) {
+    return parent.andThen(scenario("audit").exec(chain(ledger, admin, check)).injectOpen(atOnceUsers(1)));
   }
 
   /** No audit request may fail, and there must have been at least one (an audit that never ran proves nothing). */
@@ -70,6 +87,10 @@ public final class Audit {
   }
 
   public static ChainBuilder chain(Ledger ledger, AdminApi admin) {
+    return chain(ledger, admin, SaleCheck.NONE);
+  }
+
+  public static ChainBuilder chain(Ledger ledger, AdminApi admin, SaleCheck check) {
     return exec(session -> session.set("token", admin.token()).set("auditWaited", 0))
         .asLongAs(session -> ledger.busyUsers() > 0 && session.getInt("auditWaited") < QUIET_SECONDS).on(
             pause(Duration.ofSeconds(1)).exec(session -> session.set("auditWaited", session.getInt("auditWaited") + 1)))
@@ -87,7 +108,7 @@ public final class Audit {
                 .exec(http(REQUEST).get("/api/admin/sales/#{auditSaleId}/stats")
                     .header("Authorization", "Bearer #{token}")
                     .check(status().is(200), bodyString().transformWithSession((body, session) ->
-                        verdict(session.getString("auditSaleId"), body, session.get("auditListing"), ledger))
+                        verdict(session.getString("auditSaleId"), body, session.get("auditListing"), ledger, check))
                         .is(OK))));
   }
 
@@ -120,7 +141,7 @@ public final class Audit {
   }
 
   /** {@value #OK}, or the violations found, one per line (the check's failure message shows them). */
-  static String verdict(String saleId, String statsBody, Listing listing, Ledger ledger) {
+  static String verdict(String saleId, String statsBody, Listing listing, Ledger ledger, SaleCheck check) {
     JsonNode stats = Json.read(statsBody);
     List<String> violations = new ArrayList<>();
     int stock = number(stats, "stock", violations);
@@ -145,6 +166,7 @@ public final class Audit {
     for (String orderId : ledger.duplicateCreations(saleId)) {
       violations.add("order " + orderId + " was answered 201 (a new hold) more than once");
     }
+    violations.addAll(check.violations(saleId, stats, listing.orderIds()));
     Result result = new Result(saleId, stock, available, reserved, confirmed, released, listing.size(),
         acknowledged.size(), List.copyOf(violations));
     ledger.auditResult(result);

@@ -29,6 +29,9 @@ public final class Buyer {
   public static final List<Integer> CANCEL_OUTCOMES = List.of(200, 409, 410, 429, 503);
   public static final List<Integer> READ_OUTCOMES = List.of(200, 429, 503);
 
+  /** Session key of the admission pass {@link #purchaseWithPass} shows. */
+  public static final String ADMISSION_PASS = "admissionPass";
+
   private static final String GOOD_CARD = "tok_visa";
   private static final String DECLINED_CARD = "decline_insufficient_funds";
 
@@ -89,9 +92,21 @@ public final class Buyer {
 
   /** Tries to buy one unit of the sale {@code saleOf} names; leaves {@code orderId} in the session on success. */
   public ChainBuilder purchase(Function<Session, String> saleOf) {
+    return purchase(saleOf, purchaseRequest());
+  }
+
+  /**
+   * {@link #purchase}, from a sale with a waiting room: the request shows the admission pass the room gave the
+   * buyer (session key {@value #ADMISSION_PASS}) in the {@code Admission-Pass} header.
+   */
+  public ChainBuilder purchaseWithPass(Function<Session, String> saleOf) {
+    return purchase(saleOf, purchaseRequest().header("Admission-Pass", "#{" + ADMISSION_PASS + "}"));
+  }
+
+  private ChainBuilder purchase(Function<Session, String> saleOf, HttpRequestActionBuilder request) {
     return exec(session -> session.set("saleId", saleOf.apply(session)).remove("orderId"))
         .exec(Calls.untilAnswered(
-            purchaseRequest(),
+            request,
             PURCHASE_OUTCOMES,
             (session, answer) -> {
               stats.attempt(answer);

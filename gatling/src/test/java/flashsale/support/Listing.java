@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One walk of a sale's admin orders listing ({@code GET /api/admin/sales/{id}/orders}, keyset pages of
@@ -70,6 +72,11 @@ final class Listing {
 
   int size() {
     return timesListed.size();
+  }
+
+  /** The ids of the orders listed. */
+  Set<String> orderIds() {
+    return timesListed.keySet().stream().filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
   }
 
   /** True when the listing has caught up with everything the run saw acknowledged. */

@@ -107,8 +107,8 @@ public final class PurchaseStats {
     };
   }
 
-  /** Nearest-rank percentile of sorted samples. */
-  private static long percentile(long[] sorted, double quantile) {
+  /** Nearest-rank percentile of sorted samples (0 when there are none). */
+  static long percentile(long[] sorted, double quantile) {
     if (sorted.length == 0) {
       return 0;
     }

@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * FlashSaleRush's machine-readable result: {@code target/flashsale-rush-summary.json} (or {@code -DsummaryFile}),
  * flat keys plus the {@code statuses} and {@code outcomes} counts, and the same figures as a table on stdout.
- * {@code summary-table.sh} prints two of these side by side.
+ * WaitingRoomRush writes the same, plus its waiting room's figures. {@code summary-table.sh} prints two of these
+ * side by side.
  */
 public final class RushSummary {
 
@@ -21,8 +23,19 @@ public final class RushSummary {
 
   public static void write(Ledger ledger, PurchaseStats stats, String saleId, Instant saleStart, int buyers,
       int stock, double rate, int rampSeconds) {
+    write("FlashSaleRush", "target/flashsale-rush-summary.json", ledger, stats, saleId, saleStart, buyers, stock,
+        rate, rampSeconds, Map.of());
+  }
+
+  /**
+   * The summary of another rush in the same shape (so {@code summary-table.sh} compares them): its simulation's
+   * name, the file it goes to without {@code -DsummaryFile}, and its own figures ({@code extra}), which come
+   * after the purchase figures and before the audit's.
+   */
+  public static void write(String simulation, String defaultFile, Ledger ledger, PurchaseStats stats, String saleId,
+      Instant saleStart, int buyers, int stock, double rate, int rampSeconds, Map<String, Object> extra) {
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("simulation", "FlashSaleRush");
+    summary.put("simulation", simulation);
     summary.put("label", Params.string("label", ""));
     summary.put("baseUrls", String.join(",", Params.baseUrls()));
     summary.put("saleId", saleId);
@@ -32,6 +45,7 @@ public final class RushSummary {
     summary.put("rate", rate);
     summary.put("rampSeconds", rampSeconds);
     summary.putAll(stats.figures(saleStart == null ? 0 : saleStart.toEpochMilli()));
+    summary.putAll(extra);
     Audit.Result audit = ledger.auditResults().get(saleId);
     List<String> violations = new ArrayList<>();
     ledger.auditResults().values().forEach(result -> violations.addAll(result.violations()));
@@ -43,7 +57,7 @@ public final class RushSummary {
     summary.put("auditViolations", violations);
     // Relative to the gatling/ project (the pom passes its directory), not to wherever mvn was started.
     Path file = Path.of(Params.string("flashsale.baseDir", "."))
-        .resolve(Params.string("summaryFile", "target/flashsale-rush-summary.json"));
+        .resolve(Params.string("summaryFile", defaultFile));
     try {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -52,12 +66,12 @@ public final class RushSummary {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    System.out.println(table(summary));
+    System.out.println(table(simulation, summary, extra.keySet()));
     System.out.println("Summary written to " + file.toAbsolutePath());
   }
 
-  private static String table(Map<String, Object> summary) {
-    StringBuilder out = new StringBuilder("\n================ FlashSaleRush summary ================\n");
+  private static String table(String simulation, Map<String, Object> summary, Set<String> extra) {
+    StringBuilder out = new StringBuilder("\n================ " + simulation + " summary ================\n");
     row(out, "label", summary.get("label"));
     row(out, "buyers / stock", summary.get("buyers") + " / " + summary.get("stock"));
     row(out, "purchase attempts (incl. retries)", summary.get("attempts"));
@@ -70,6 +84,7 @@ public final class RushSummary {
     row(out, "all buyers answered after (s)", summary.get("allAnsweredSeconds"));
     row(out, "statuses", summary.get("statuses"));
     row(out, "outcomes", summary.get("outcomes"));
+    extra.forEach(key -> row(out, key, summary.get(key)));
     row(out, "stats: reserved / confirmed / released", summary.get("reserved") + " / " + summary.get("confirmed")
         + " / " + summary.get("released"));
     row(out, "oversell", summary.get("oversell"));

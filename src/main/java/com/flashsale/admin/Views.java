@@ -95,7 +95,8 @@ final class Views {
         .row("joined", text(room, "joined"))
         .row("admitted", text(room, "admitted"))
         .row("purchased", text(room, "purchased"))
-        .row("abandoned", text(room, "abandoned"));
+        .row("abandoned", text(room, "abandoned"))
+        .row("turned away", text(room, "turnedAway"));
   }
 
   /** A page of a sale's events: number, time, type and the event's fields on one line. */

@@ -42,6 +42,13 @@ public final class LiveCounts {
     return of(sum);
   }
 
+  /** Per bucket, the larger of two counts. */
+  public static LiveCounts larger(LiveCounts a, LiveCounts b) {
+    TreeMap<Long, Double> max = new TreeMap<>(a.byBucket);
+    b.byBucket.forEach((bucket, count) -> max.merge(bucket, count, Math::max));
+    return new LiveCounts(max);
+  }
+
   public Map<Long, Double> byBucket() {
     return byBucket;
   }

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 /**
  * The admission controller of a sale's waiting room, inside the {@link Sale} entity (which calls it at each of
  * its room's ticks and hands it the nodes' {@link SaleCommand.RoomReport}s). Admission is a watermark over the
- * queue's ranks ({@link QueueRanks}): each tick moves it past as many waiting buyers as the room may admit (the
- * admin's rate, or, automatically, as many as the units left can take) by the counts the nodes reported, and
- * the entity persists it before publishing it. A ticket whose rank is below the watermark trades for an
+ * queue's ranks ({@link QueueRanks}): each tick moves it past as many waiting buyers as the room may admit (at
+ * the admin's rate, or automatically as fast as the sale takes them, never more than the units left can take) by
+ * the counts the nodes reported, and the entity persists it before publishing it. A ticket whose rank is below the watermark trades for an
  * admission pass on any node, so joining costs the entity nothing and a node crash costs no one a place.
  *
  * <p>Its memory (the reports, recent admissions) is not persisted: after the entity starts it admits no one
@@ -42,6 +42,8 @@ final class RoomControl {
   private double admitted = Double.NaN;
   private Instant lastTick;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+  /** Buyers who left before their turn, as counted when the room sold out or closed (null: it has not). */
+  private Long abandonedAtEnd;
 
   RoomControl(RoomSettings settings, Instant now) {
     this.settings = settings;
@@ -56,6 +58,7 @@ final class RoomControl {
     admitted = Double.NaN;
     lastTick = null;
     samples.clear();
+    abandonedAtEnd = null;
   }
 
   /** A node's counts of one period; a report sent again for the same period replaces it. */
@@ -82,7 +85,7 @@ final class RoomControl {
     Duration elapsed = lastTick == null || now.isBefore(lastTick) ? Duration.ZERO : Duration.between(lastTick, now);
     elapsed = elapsed.compareTo(settings.tick().multipliedBy(2)) > 0 ? settings.tick().multipliedBy(2) : elapsed;
     lastTick = now;
-    Window window = window(now);
+    Window window = window(now, state.startsAt());
     LiveCounts waiting = counts(window);
     Phase phase = phase(state, now);
     long watermark = progress.watermark();
@@ -103,8 +106,15 @@ final class RoomControl {
       joinedUnrecorded = 0;
     }
     Map<Long, Double> ahead = new TreeMap<>(waiting.byBucket()).tailMap(QueueRanks.bucket(watermark), true);
+    long stillWaiting = Math.round(waiting.from(watermark));
+    long admittedSoFar = Math.min(Math.round(admitted), joined);
+    // Once no unit is left for good, whoever waits is turned away, not someone who left.
+    long abandoned = abandonedAtEnd != null ? abandonedAtEnd : Math.max(0, joined - admittedSoFar - stillWaiting);
+    if (abandonedAtEnd == null && (phase == Phase.SOLD_OUT || phase == Phase.CLOSED)) {
+      abandonedAtEnd = abandoned;
+    }
     RoomUpdate update = new RoomUpdate(state.saleId(), phase, watermark, Map.copyOf(ahead), rate(state, phase, now),
-        Math.round(admitted), joined, progress.purchased(), state.startsAt(), now);
+        admittedSoFar, joined, progress.purchased(), abandoned, state.startsAt(), now);
     return new Tick(advanced, update);
   }
 
@@ -123,41 +133,50 @@ final class RoomControl {
 
   /**
    * The complete periods: the last one once its reports have had a quarter period to arrive, and the one
-   * before. A ticket ranked below {@code limit} joined before the older one began, so both counted it if its
-   * buyer is still there.
+   * before. Every ticket that checks in once a period is in each of them, and a ticket joined during the newer
+   * one is in that one (a join is a check-in); so a bucket's count is its larger count of the two, and ranks up to
+   * the end of the newer one ({@code limit}) are counted. The pre-queue is counted in full only once the newer
+   * period ends after the start (later, its buyers all check in after the start's last joins).
    */
-  private Window window(Instant now) {
+  private Window window(Instant now, Instant startsAt) {
     long current = settings.period(now);
     boolean lastIn = !now.isBefore(settings.periodStart(current).plus(settings.heartbeat().dividedBy(4)));
     long newest = lastIn ? current - 1 : current - 2;
     long oldest = newest - 1;
-    Instant from = settings.periodStart(oldest);
-    return new Window(oldest, newest, QueueRanks.arrivalsFrom(from), !listeningSince.isAfter(from));
+    Instant counted = settings.periodStart(newest + 1);
+    boolean heard = !listeningSince.isAfter(settings.periodStart(oldest)) && counted.isAfter(startsAt);
+    return new Window(oldest, newest, QueueRanks.arrivalsFrom(counted), heard);
   }
 
   private LiveCounts counts(Window window) {
-    List<Map<Long, Integer>> seen = new ArrayList<>();
+    List<Map<Long, Integer>> oldest = new ArrayList<>();
+    List<Map<Long, Integer>> newest = new ArrayList<>();
     for (NavigableMap<Long, SaleCommand.RoomReport> ofNode : reports.values()) {
-      ofNode.subMap(window.oldest(), true, window.newest(), true).values().forEach(report -> seen.add(report.seen()));
+      SaleCommand.RoomReport older = ofNode.get(window.oldest());
+      SaleCommand.RoomReport newer = ofNode.get(window.newest());
+      if (older != null) {
+        oldest.add(older.seen());
+      }
+      if (newer != null) {
+        newest.add(newer.seen());
+      }
     }
-    return LiveCounts.average(seen, 2);
+    return LiveCounts.larger(LiveCounts.average(oldest, 1), LiveCounts.average(newest, 1));
   }
 
   /**
-   * Buyers to admit this tick: the admin's rate; or, automatically, as many as the units left can take, less
-   * the passes given out within their validity that bought nothing yet (those buyers may still buy), at most
-   * {@code auto-max-rate}.
+   * Buyers to admit this tick: at the admin's rate (or, automatically, at most {@code auto-max-rate}), and never
+   * more than the units left can take: the units available, less the passes given out within their validity
+   * that bought nothing yet (those buyers may still buy).
    */
   private double budget(SaleState state, Instant now, Duration elapsed) {
     double seconds = elapsed.toNanos() / 1e9;
     RoomTerms room = state.room();
-    if (!room.auto()) {
-      return room.admissionRate() * seconds;
-    }
+    double pace = (room.auto() ? settings.autoMaxRate() : room.admissionRate()) * seconds;
     Sample then = sampleAt(now.minus(settings.passValidity()));
     double unused = then == null ? 0
         : Math.max(0, (admitted - then.admitted()) - (state.progress().purchased() - then.purchased()));
-    return Math.max(0, Math.min(state.available() - unused, settings.autoMaxRate() * seconds));
+    return Math.max(0, Math.min(state.available() - unused, pace));
   }
 
   /** Admissions per second to expect: the admin's rate, or what was admitted over the last seconds. */

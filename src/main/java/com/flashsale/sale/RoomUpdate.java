@@ -8,10 +8,12 @@ import java.util.Map;
  * What a sale with a waiting room publishes to every node at each of its room's ticks (topic
  * {@link #topicName}): where admission stands, and the waiting buyers per bucket of ranks, from which a node
  * answers each buyer's position and ETA without crossing the cluster. {@code rate} is the admissions per second
- * to expect (0: unknown, none expected).
+ * to expect (0: unknown, none expected). {@code admitted}, {@code joined} and {@code abandoned} (left before their
+ * turn) are running totals, estimated from the nodes' counts.
  */
 public record RoomUpdate(String saleId, Phase phase, long watermark, Map<Long, Double> waiting, double rate,
-    long admitted, long joined, int purchased, Instant startsAt, Instant at) implements CborSerializable {
+    long admitted, long joined, int purchased, long abandoned, Instant startsAt, Instant at)
+    implements CborSerializable {
 
   /** Where a room stands. */
   public enum Phase {
@@ -35,7 +37,7 @@ public record RoomUpdate(String saleId, Phase phase, long watermark, Map<Long, D
   /** This update in another phase, now (a write changed the phase between two ticks). */
   RoomUpdate inPhase(Phase next, Instant now) {
     return new RoomUpdate(saleId, next, watermark, waiting, next == Phase.ADMITTING ? rate : 0, admitted, joined,
-        purchased, startsAt, now);
+        purchased, abandoned, startsAt, now);
   }
 
   public LiveCounts counts() {

@@ -19,12 +19,13 @@ public final class SaleJson {
 
   /**
    * A waiting room's numbers, in buyers: {@code waiting} now, and as running totals {@code joined},
-   * {@code admitted}, {@code purchased} (holds taken by admitted buyers) and {@code abandoned} (left before their
-   * turn); {@code rate} is the admissions per second now. Waiting, admitted and abandoned are estimated from the
-   * nodes' counts. {@code phase} null: the room has not ticked yet.
+   * {@code admitted}, {@code purchased} (holds taken by admitted buyers), {@code abandoned} (left before their
+   * turn) and {@code turnedAway} (still waiting when no unit was left for good); {@code rate} is the admissions
+   * per second now. All but purchased are estimated from the nodes' counts. {@code phase} null: the room has not
+   * ticked yet.
    */
   public record RoomStats(RoomUpdate.Phase phase, long waiting, long joined, long admitted, int purchased,
-      long abandoned, double rate, boolean paused, int admissionRate) {}
+      long abandoned, long turnedAway, double rate, boolean paused, int admissionRate) {}
 
   public static Sale of(SaleView view, Product product) {
     ProductSummary summary = product == null
@@ -34,15 +35,20 @@ public final class SaleJson {
         view.startsAt(), view.endsAt(), view.perUserLimit(), view.holdSeconds(), view.room());
   }
 
+  private static RoomStats roomStats(RoomUpdate room, RoomTerms terms) {
+    long waiting = Math.round(room.counts().from(room.watermark()));
+    boolean over = room.phase() == RoomUpdate.Phase.SOLD_OUT || room.phase() == RoomUpdate.Phase.CLOSED;
+    long turnedAway = over ? Math.max(0, room.joined() - room.admitted() - room.abandoned()) : 0;
+    return new RoomStats(room.phase(), over ? 0 : waiting, room.joined(), room.admitted(), room.purchased(),
+        room.abandoned(), turnedAway, Math.round(room.rate() * 10) / 10.0, terms.paused(), terms.admissionRate());
+  }
+
   public static Stats stats(SaleView view, RoomUpdate room) {
     RoomStats roomStats = null;
     if (view.room() != null) {
-      long waiting = room == null ? 0 : Math.round(room.counts().from(room.watermark()));
       roomStats = room == null
-          ? new RoomStats(null, 0, 0, 0, 0, 0, 0, view.room().paused(), view.room().admissionRate())
-          : new RoomStats(room.phase(), waiting, room.joined(), room.admitted(), room.purchased(),
-              Math.max(0, room.joined() - room.admitted() - waiting), Math.round(room.rate() * 10) / 10.0,
-              view.room().paused(), view.room().admissionRate());
+          ? new RoomStats(null, 0, 0, 0, 0, 0, 0, 0, view.room().paused(), view.room().admissionRate())
+          : roomStats(room, view.room());
     }
     return new Stats(view.stock(), view.available(), view.reserved(), view.confirmed(), view.released(), roomStats);
   }

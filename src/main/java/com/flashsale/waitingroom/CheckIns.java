@@ -1,6 +1,8 @@
 package com.flashsale.waitingroom;
 
 import com.flashsale.sale.LiveCounts;
+import com.flashsale.sale.QueueRanks;
+import com.flashsale.sale.RoomSettings;
 import com.flashsale.sale.RoomUpdate;
 import com.flashsale.sale.SaleView;
 import com.flashsale.waitingroom.QueueStatus.State;
@@ -68,9 +70,23 @@ final class CheckIns {
         position = ticket.shownPosition();
       }
     }
-    Long eta = position == null || room.rate() <= 0 ? null : (long) Math.ceil(position / room.rate());
+    Long eta = position == null || room.rate() <= 0 ? null
+        : (long) Math.ceil(Math.max(position / room.rate(), secondsUntilCounted(ticket, sale, now)));
     boolean near = eta != null && eta <= board.settings().heartbeat().toSeconds();
-    return answer(current.shown(position), sale, state, position, Math.round(counts.from(room.watermark())), eta, near);
+    long waiting = Math.round(counts.from(room.watermark()));
+    return answer(current.shown(position), sale, state, position, position == null ? waiting : Math.max(waiting, position),
+        eta, near);
+  }
+
+  /**
+   * A ticket is admitted only once a full window of the nodes' counts covers it: after the end of the period it
+   * joined in (for the pre-queue, the period of the start), and a quarter period for the reports to arrive.
+   */
+  private double secondsUntilCounted(Tickets.Ticket ticket, SaleView sale, Instant now) {
+    RoomSettings settings = board.settings();
+    Instant joined = QueueRanks.isPrequeue(ticket.rank()) ? sale.startsAt() : ticket.joinedAt();
+    Instant counted = settings.periodStart(settings.period(joined) + 1).plus(settings.heartbeat().dividedBy(4));
+    return Math.max(0, java.time.Duration.between(now, counted).toMillis() / 1000.0);
   }
 
   private CheckedIn answer(Tickets.Ticket ticket, SaleView sale, State state, Long position, Long waiting, Long eta,

@@ -78,17 +78,24 @@ public final class Tickets {
     this.clock = clock;
   }
 
-  /** The rank of a buyer joining the sale now: drawn from a keyed hash before the start, by arrival after it. */
-  public long rankOf(String userId, UUID saleId, Instant startsAt) {
+  /**
+   * The rank of a buyer joining the sale at {@code now} (the ticket's join time): drawn from a keyed hash before the
+   * start, by arrival after it.
+   */
+  public long rankOf(String userId, UUID saleId, Instant startsAt, Instant now) {
     long hash = ByteBuffer.wrap(DerivedKeys.hmac(rankKey, saleId + "\n" + userId)).getLong();
-    Instant now = clock.instant();
     return now.isBefore(startsAt) ? QueueRanks.prequeue(hash) : QueueRanks.arrival(now, hash);
+  }
+
+  /** A token's expiry is whole seconds: rounded up, so a token is good until the instant its holder is told. */
+  private static Instant wholeSecondAtOrAfter(Instant instant) {
+    return instant.getNano() == 0 ? instant : Instant.ofEpochSecond(instant.getEpochSecond() + 1);
   }
 
   /** The ticket, checked in now. */
   public Signed sign(Ticket ticket) {
     Instant now = clock.instant();
-    Instant expiresAt = now.plus(settings.abandonAfter());
+    Instant expiresAt = wholeSecondAtOrAfter(now.plus(settings.abandonAfter()));
     var builder = JWT.create()
         .withAudience(TICKET_AUDIENCE)
         .withSubject(ticket.userId())
@@ -137,7 +144,7 @@ public final class Tickets {
 
   /** The admission pass of an admitted ticket: valid for the pass validity from its admission. */
   public Signed pass(Ticket admitted) {
-    Instant expiresAt = admitted.admittedAt().plus(settings.passValidity());
+    Instant expiresAt = passExpiry(admitted);
     String token = JWT.create()
         .withAudience(PASS_AUDIENCE)
         .withSubject(admitted.userId())
@@ -149,7 +156,11 @@ public final class Tickets {
 
   /** Whether the ticket was admitted and its pass has run out since. */
   public boolean passRanOut(Ticket ticket) {
-    return ticket.admittedAt() != null && !ticket.admittedAt().plus(settings.passValidity()).isAfter(clock.instant());
+    return ticket.admittedAt() != null && !passExpiry(ticket).isAfter(clock.instant());
+  }
+
+  private Instant passExpiry(Ticket admitted) {
+    return wholeSecondAtOrAfter(admitted.admittedAt().plus(settings.passValidity()));
   }
 
   /** Whether {@code token} is a pass this service gave {@code userId} for the sale, and still valid. */

@@ -121,7 +121,7 @@ public final class WaitingRoomRoutes {
         case SOLVED -> {
           Instant now = clock.instant();
           Tickets.Ticket ticket = Tickets.Ticket.joining(buyer.userId(), saleId,
-              tickets.rankOf(buyer.userId(), saleId, sale.startsAt()), now);
+              tickets.rankOf(buyer.userId(), saleId, sale.startsAt(), now), now);
           yield complete(Json.response(StatusCodes.CREATED, checkIns.checkIn(ticket, sale).status()));
         }
         case NOT_YOURS -> complete(Problem.response(ErrorCode.FORBIDDEN, "This challenge was issued to another buyer or sale"));

@@ -40,7 +40,9 @@ class BrowserIT {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
   private static final List<String> SCREENSHOT_FILES = List.of(
       "storefront-desktop.png", "storefront-mobile.png", "sale-page-desktop.png", "sale-page-mobile.png",
-      "my-orders-desktop.png", "my-orders-mobile.png", "admin-sale-panel-desktop.png", "admin-sale-panel-mobile.png");
+      "my-orders-desktop.png", "my-orders-mobile.png", "admin-sale-panel-desktop.png", "admin-sale-panel-mobile.png",
+      "queue-prequeue-desktop.png", "queue-prequeue-mobile.png", "queue-page-desktop.png", "queue-page-mobile.png",
+      "admin-room-panel-desktop.png", "admin-room-panel-mobile.png");
 
   @Test
   void buyersAndAnAdminUseTheFrontEndInARealBrowser() throws Exception {
@@ -49,7 +51,9 @@ class BrowserIT {
     installPlaywrightCoreIfMissing();
     clearScreenshots();
 
-    FlashSaleNode.Running running = TestNodes.single(TestDatabase.fresh("browser"), Clock.systemUTC(), Map.of());
+    // A short room heartbeat: a waiting room admits its first buyers a couple of heartbeats after its start.
+    FlashSaleNode.Running running = TestNodes.single(TestDatabase.fresh("browser"), Clock.systemUTC(),
+        Map.of("flashsale.waiting-room.heartbeat", "1s", "flashsale.waiting-room.abandon-after", "3s"));
     try {
       long started = System.nanoTime();
       int exit = run(List.of(node, "run.mjs"), Map.of(

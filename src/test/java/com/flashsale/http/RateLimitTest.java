@@ -23,18 +23,27 @@ class RateLimitTest {
   static final int IP_BURST = 20;
   static final int SIGN_IN_BURST = 5;
   static final int FREE_FAILURES = 2;
+  static final int JOIN_IP_BURST = 3;
+  static final int JOIN_USER_BURST = 2;
   static final AtomicInteger ADDRESSES = new AtomicInteger();
 
   static FlashSaleFixture app;
 
   @BeforeAll
   static void start() {
-    app = FlashSaleFixture.start("rate_limits", Map.of(
-        "flashsale.rate-limits.enabled", "on",
-        "flashsale.rate-limits.per-user.per-second", 1, "flashsale.rate-limits.per-user.burst", USER_BURST,
-        "flashsale.rate-limits.per-ip.per-second", 1, "flashsale.rate-limits.per-ip.burst", IP_BURST,
-        "flashsale.rate-limits.per-ip-sign-in.per-second", 1, "flashsale.rate-limits.per-ip-sign-in.burst", SIGN_IN_BURST,
-        "flashsale.rate-limits.login-free-failures", FREE_FAILURES));
+    app = FlashSaleFixture.start("rate_limits", Map.ofEntries(
+        Map.entry("flashsale.rate-limits.enabled", "on"),
+        Map.entry("flashsale.rate-limits.per-user.per-second", 1),
+        Map.entry("flashsale.rate-limits.per-user.burst", USER_BURST),
+        Map.entry("flashsale.rate-limits.per-ip.per-second", 1),
+        Map.entry("flashsale.rate-limits.per-ip.burst", IP_BURST),
+        Map.entry("flashsale.rate-limits.per-ip-sign-in.per-second", 1),
+        Map.entry("flashsale.rate-limits.per-ip-sign-in.burst", SIGN_IN_BURST),
+        Map.entry("flashsale.rate-limits.login-free-failures", FREE_FAILURES),
+        Map.entry("flashsale.rate-limits.per-ip-join.per-second", 1),
+        Map.entry("flashsale.rate-limits.per-ip-join.burst", JOIN_IP_BURST),
+        Map.entry("flashsale.rate-limits.per-user-join.per-second", 1),
+        Map.entry("flashsale.rate-limits.per-user-join.burst", JOIN_USER_BURST)));
   }
 
   @AfterAll
@@ -48,6 +57,46 @@ class RateLimitTest {
 
   private static String newAddress() {
     return "198.51.100." + (1 + Math.floorMod(UUID.randomUUID().hashCode(), 250));
+  }
+
+  private static byte[] json(Object body) {
+    return com.flashsale.http.Json.bytes(body);
+  }
+
+  private static Response join(String saleId, String token, String clientIp) {
+    return app.api.send("POST", "/api/sales/" + saleId + "/queue", token, "application/json",
+        "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("X-Real-IP", clientIp));
+  }
+
+  @Test
+  void joiningAWaitingRoomIsLimitedPerAccountAndPerAddress() {
+    // The admin's calls from addresses of their own: this class's tests share 127.0.0.1's bucket.
+    String admin = app.api.send("POST", "/api/auth/login", null, "application/json", json(Map.of(
+        "email", FlashSaleFixture.ADMIN_EMAIL, "password", FlashSaleFixture.ADMIN_PASSWORD)),
+        Map.of("X-Real-IP", newAddress())).json().get("token").asText();
+    String product = app.api.send("POST", "/api/admin/products", admin, "application/json", json(Map.of(
+        "name", "Sneakers", "description", "Limited", "price", "9.99")), Map.of("X-Real-IP", newAddress()))
+        .json().get("id").asText();
+    String saleId = app.api.send("POST", "/api/admin/sales", admin, "application/json", json(Map.of(
+        "productId", product, "stock", 10, "startsAt", app.now().minusSeconds(1).toString(),
+        "endsAt", app.now().plusSeconds(3_600).toString(), "waitingRoom", Map.of("difficulty", 1))),
+        Map.of("X-Real-IP", newAddress())).json().get("id").asText();
+    String alice = app.newBuyerToken();
+    for (int i = 0; i < JOIN_USER_BURST; i++) {
+      assertThat(join(saleId, alice, newAddress()).code()).isEqualTo("VALIDATION");
+    }
+    Response aliceLimited = join(saleId, alice, newAddress());
+
+    String shared = "192.0.2.55";
+    for (int i = 0; i < JOIN_IP_BURST; i++) {
+      assertThat(join(saleId, app.newBuyerToken(), shared).code()).isEqualTo("VALIDATION");
+    }
+    Response addressLimited = join(saleId, app.newBuyerToken(), shared);
+
+    assertThat(aliceLimited.code()).as("the account's joins").isEqualTo("RATE_LIMITED");
+    assertThat(addressLimited.code()).as("the address's joins").isEqualTo("RATE_LIMITED");
+    assertThat(join(saleId, app.newBuyerToken(), newAddress()).code()).as("another buyer elsewhere")
+        .isEqualTo("VALIDATION");
   }
 
   @Test

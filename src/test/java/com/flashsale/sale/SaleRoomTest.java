@@ -40,7 +40,12 @@ class SaleRoomTest extends SaleSpec {
   static final long HALF_BUCKET = QueueRanks.bucketEnd(0) / 2;
 
   private void newRoomSale(int stock, RoomTerms room) {
-    sale = new SaleHarness(testKit.system(), new TestClock(OPENS), new SaleSettings(1_000, SaleHarness.PAYMENT_GRACE,
+    newRoomSale(stock, room, OPENS);
+  }
+
+  /** A sale with a room, created at {@code now} (its entity hears reports from then on). */
+  private void newRoomSale(int stock, RoomTerms room, java.time.Instant now) {
+    sale = new SaleHarness(testKit.system(), new TestClock(now), new SaleSettings(1_000, SaleHarness.PAYMENT_GRACE,
         SaleHarness.EXPIRY_CHECK, SaleHarness.MAX_WAITING_REQUESTS, SaleHarness.SETTLE_AFTER,
         SaleHarness.GATEWAY_TIMEOUT, SaleSettings.BuyerBounds.DEFAULT, ROOM));
     sale.create(new SaleTerms("product-1", PRICE, stock, OPENS, CLOSES, 1, 300, room)).replyOfType(SaleDetails.class);
@@ -172,8 +177,8 @@ class SaleRoomTest extends SaleSpec {
   void admissionStopsAtRanksWhoseBuyersTheNodesCannotHaveCountedYet() {
     newRoomSale(1_000, new RoomTerms(OPENS.minusSeconds(60), 4, 10_000, false));
     sale.advance(Duration.ofSeconds(5));
-    // Ten buyers arrived a second ago: no full window of reports can have counted them yet.
-    long arrived = QueueRanks.bucket(QueueRanks.arrival(sale.now().plusMillis(500), 0));
+    // Ten buyers arrive in the period after the last one reported: no report can have counted them yet.
+    long arrived = QueueRanks.bucket(QueueRanks.arrival(sale.now().plusMillis(1_500), 0));
     Map<Long, Integer> seen = Map.of(0L, 100, arrived, 10);
 
     tickAfter(1.5, seen);
@@ -182,9 +187,34 @@ class SaleRoomTest extends SaleSpec {
     advanced = tickAfter(0.25, seen);
 
     assertThat(advanced.admitted()).as("only the pre-queue").isEqualTo(100);
-    assertThat(advanced.watermark()).isLessThan(QueueRanks.bucketStart(arrived));
-    // Two full periods later those ten were counted as long as anyone could, and are admitted.
-    assertThat(tickAfter(3, seen).admitted()).isEqualTo(110);
+    assertThat(advanced.watermark()).isLessThanOrEqualTo(QueueRanks.bucketStart(arrived));
+    // Once a reported period holds their arrival, they are admitted.
+    assertThat(tickAfter(2, seen).admitted()).isEqualTo(110);
+  }
+
+  @Test
+  void thePrequeueIsAdmittedOnlyOnceAPeriodAfterTheStartCountedItAndEachBuyerOnce() {
+    newRoomSale(100, new RoomTerms(OPENS.minusSeconds(60), 4, 0, false), OPENS.minusSeconds(10));
+    sale.setTime(OPENS.plusMillis(300));
+    long beforeStart = ROOM.period(OPENS) - 1;
+    // 60 buyers checked in the period before the start; 60 more joined in its last moment, so the period of the
+    // start counts all 120.
+    for (long period = beforeStart - 2; period <= beforeStart; period++) {
+      sale.kit.runCommand(new SaleCommand.RoomReport("a", period, Map.of(0L, 60), 0));
+    }
+    sale.kit.runCommand(new SaleCommand.RoomTick(sale.now()));
+    sale.advance(Duration.ofMillis(600));
+    assertThat(sale.kit.runCommand(new SaleCommand.RoomTick(sale.now())).events())
+        .as("the period of the start is not reported yet").isEmpty();
+
+    sale.advance(Duration.ofMillis(900));
+    sale.kit.runCommand(new SaleCommand.RoomReport("a", beforeStart + 1, Map.of(0L, 120), 0));
+    var events = sale.kit.runCommand(new SaleCommand.RoomTick(sale.now())).events();
+
+    AdmissionAdvanced advanced = (AdmissionAdvanced) events.get(0);
+    assertThat(advanced.admitted()).isEqualTo(100);
+    assertThat(LiveCounts.of(Map.of(0L, 120.0)).between(0, advanced.watermark()))
+        .as("100 of the 120 counted, not 100 of an average of 90").isCloseTo(100, within(1e-6));
   }
 
   @Test
@@ -249,6 +279,16 @@ class SaleRoomTest extends SaleSpec {
     assertThat(RoomControl.phase(sale.kit.getState(), sale.now())).isEqualTo(Phase.SOLD_OUT);
     sale.setTime(CLOSES);
     assertThat(RoomControl.phase(sale.kit.getState(), sale.now())).isEqualTo(Phase.CLOSED);
+  }
+
+  @Test
+  void aRoomWithAnAdminsRateAdmitsNoMoreThanTheUnitsLeftCanTake() {
+    newRoomSale(3, new RoomTerms(OPENS.minusSeconds(60), 4, 1_000, false));
+    Map<Long, Integer> seen = Map.of(0L, 100);
+    tickAfter(5.5, seen);
+
+    assertThat(tickAfter(1, seen).admitted()).isEqualTo(3);
+    assertThat(tickAfter(1, seen)).as("three passes are out for three units").isNull();
   }
 
   @Test

@@ -30,7 +30,7 @@ class TicketsTest {
   private final Tickets tickets = new Tickets(SECRET, SETTINGS, clock);
 
   private Ticket ticket(String userId) {
-    return Ticket.joining(userId, SALE, tickets.rankOf(userId, SALE, START), clock.instant());
+    return Ticket.joining(userId, SALE, tickets.rankOf(userId, SALE, START, clock.instant()), clock.instant());
   }
 
   @Test
@@ -61,6 +61,18 @@ class TicketsTest {
   }
 
   @Test
+  void aTicketIsGoodUntilTheInstantItsBuyerIsToldAndNotBefore() {
+    clock.advance(Duration.ofMillis(300)); // a token's expiry is whole seconds
+    Tickets.Signed signed = tickets.sign(ticket("alice"));
+
+    clock.set(signed.expiresAt().minusMillis(1));
+    assertThat(tickets.read(signed.token(), SALE)).isInstanceOf(Valid.class);
+    assertThat(signed.expiresAt()).isAfterOrEqualTo(START.minusSeconds(600).plusMillis(300).plus(SETTINGS.abandonAfter()));
+    clock.set(signed.expiresAt());
+    assertThat(tickets.read(signed.token(), SALE)).isEqualTo(Invalid.EXPIRED);
+  }
+
+  @Test
   void aTicketIsForItsSaleOnlyAndCannotBeForged() {
     String token = tickets.sign(ticket("alice")).token();
     String[] parts = token.split("\\.");
@@ -78,11 +90,11 @@ class TicketsTest {
 
   @Test
   void beforeTheStartABuyersRankIsTheSameAtEveryJoinAndRanksAreShuffled() {
-    long first = tickets.rankOf("alice", SALE, START);
+    long first = tickets.rankOf("alice", SALE, START, clock.instant());
     clock.advance(Duration.ofMinutes(5));
 
-    assertThat(tickets.rankOf("alice", SALE, START)).isEqualTo(first);
-    assertThat(tickets.rankOf("alice", UUID.randomUUID(), START)).isNotEqualTo(first);
+    assertThat(tickets.rankOf("alice", SALE, START, clock.instant())).isEqualTo(first);
+    assertThat(tickets.rankOf("alice", UUID.randomUUID(), START, clock.instant())).isNotEqualTo(first);
     assertThat(QueueRanks.isPrequeue(first)).isTrue();
     // Early joiners are not ahead of later ones: the order of 1,000 buyers is not their joining order.
     Set<Long> ranks = new HashSet<>();
@@ -90,7 +102,7 @@ class TicketsTest {
     long previous = -1;
     for (int i = 0; i < 1_000; i++) {
       clock.advance(Duration.ofMillis(100));
-      long rank = tickets.rankOf("buyer-" + i, SALE, START);
+      long rank = tickets.rankOf("buyer-" + i, SALE, START, clock.instant());
       ranks.add(rank);
       inversions += rank < previous ? 1 : 0;
       previous = rank;
@@ -101,11 +113,11 @@ class TicketsTest {
 
   @Test
   void afterTheStartBuyersRankInArrivalOrderBehindThePrequeue() {
-    long prequeue = tickets.rankOf("alice", SALE, START);
+    long prequeue = tickets.rankOf("alice", SALE, START, clock.instant());
     clock.set(START.plusSeconds(1));
-    long early = tickets.rankOf("bob", SALE, START);
+    long early = tickets.rankOf("bob", SALE, START, clock.instant());
     clock.advance(Duration.ofMillis(1));
-    long later = tickets.rankOf("carol", SALE, START);
+    long later = tickets.rankOf("carol", SALE, START, clock.instant());
 
     assertThat(prequeue).isLessThan(early);
     assertThat(early).isLessThan(later);
