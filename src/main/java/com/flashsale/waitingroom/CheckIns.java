@@ -39,7 +39,8 @@ final class CheckIns {
     if (ticket.admittedAt() == null) {
       board.checkIn(ticket.saleId(), ticket.rank(), ticket.seenAt());
     }
-    Optional<RoomUpdate> update = board.latest(ticket.saleId());
+    Optional<RoomBoard.Heard> heard = board.latest(ticket.saleId());
+    Optional<RoomUpdate> update = heard.map(RoomBoard.Heard::update);
     Tickets.Ticket current = ticket;
     if (ticket.admittedAt() == null && update.isPresent() && ticket.rank() < update.get().watermark()) {
       current = ticket.admitted(now);
@@ -54,7 +55,7 @@ final class CheckIns {
           true);
     }
     RoomUpdate room = update.get();
-    LiveCounts counts = room.counts();
+    LiveCounts counts = heard.get().counts();
     State state = switch (room.phase()) {
       case PREQUEUE -> State.PREQUEUE;
       case ADMITTING -> State.WAITING;

@@ -1,10 +1,12 @@
 package com.flashsale.waitingroom;
 
 import akka.actor.typed.ActorRef;
+import com.flashsale.sale.LiveCounts;
 import com.flashsale.sale.QueueRanks;
 import com.flashsale.sale.RoomSettings;
 import com.flashsale.sale.RoomUpdate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,10 +41,16 @@ public final class RoomBoard {
 
   record Period(UUID saleId, long period) {}
 
+  /** A room's newest update, with its counts read once for every check-in that uses them. */
+  public record Heard(RoomUpdate update, LiveCounts counts) {}
+
+  /** A route's interest in a room is noted at most this often (it is read every check-in). */
+  private static final Duration NOTE_INTEREST = Duration.ofSeconds(10);
+
   private final RoomSettings settings;
   private final Clock clock;
   private final ConcurrentHashMap<Period, Tally> tallies = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<UUID, RoomUpdate> latest = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Heard> latest = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Instant> asked = new ConcurrentHashMap<>();
   private volatile ActorRef<RoomView.Command> view;
 
@@ -77,13 +85,17 @@ public final class RoomBoard {
   }
 
   /** The newest update of the sale's room, once this node hears them. */
-  public Optional<RoomUpdate> latest(UUID saleId) {
+  public Optional<Heard> latest(UUID saleId) {
     follow(saleId, clock.instant());
     return Optional.ofNullable(latest.get(saleId));
   }
 
   private void follow(UUID saleId, Instant now) {
-    Instant before = asked.put(saleId, now);
+    Instant before = asked.get(saleId);
+    if (before != null && before.isAfter(now.minus(NOTE_INTEREST))) {
+      return;
+    }
+    before = asked.put(saleId, now);
     ActorRef<RoomView.Command> target = view;
     if (before == null && target != null) {
       target.tell(new RoomView.Follow(saleId));
@@ -104,7 +116,8 @@ public final class RoomBoard {
   }
 
   void show(RoomUpdate update) {
-    latest.merge(UUID.fromString(update.saleId()), update, (held, next) -> next.at().isBefore(held.at()) ? held : next);
+    latest.merge(UUID.fromString(update.saleId()), new Heard(update, update.counts()),
+        (held, next) -> next.update().at().isBefore(held.update().at()) ? held : next);
   }
 
   /** Sales no route asked about since {@code since}: the view stops following them. */

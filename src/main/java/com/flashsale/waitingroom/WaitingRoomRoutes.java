@@ -25,7 +25,6 @@ import com.flashsale.http.RateLimits;
 import com.flashsale.http.Routes;
 import com.flashsale.http.StreamSlots;
 import com.flashsale.sale.LiveSales;
-import com.flashsale.sale.RoomUpdate;
 import com.flashsale.sale.SaleStatus;
 import com.flashsale.sale.SaleView;
 import java.nio.charset.StandardCharsets;
@@ -175,7 +174,7 @@ public final class WaitingRoomRoutes {
           return tick -> {
             // A check-in every STREAM_INTERVAL, and at once when the room's phase changed (e.g. the stock is gone).
             long nowNanos = System.nanoTime();
-            Object phase = rooms.latest(saleId).map(RoomUpdate::phase).orElse(null);
+            Object phase = rooms.latest(saleId).map(heard -> heard.update().phase()).orElse(null);
             boolean due = nowNanos - lastAt[0] >= STREAM_INTERVAL.toNanos()
                 || !java.util.Objects.equals(phase, lastPhase[0]);
             if (!due) {
