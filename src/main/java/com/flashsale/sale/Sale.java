@@ -153,7 +153,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
         .onCommand(SaleCommand.RoomReport.class, (state, cmd) -> Effect().noReply())
         .onCommand(SaleCommand.OrderBatch.class, (state, cmd) -> decisions.rejectBatch(cmd, ErrorCode.NOT_FOUND, "No such sale"))
         .onAnyCommand((state, cmd) -> decisions.reject(cmd, ErrorCode.NOT_FOUND, "No such sale"));
-    builder.forState(state -> state.isCreated() && state.hasHoldsDueAt(now(), settings.paymentGrace()))
+    builder.forState(state -> state.isCreated() && state.openHolds().anyDueAt(now(), settings.paymentGrace()))
         .onCommand(WithReply.class, (state, cmd) -> decisions.releaseDueHoldsFirst(state, cmd, now(), self::tell));
     builder.forState(SaleState::isCreated)
         .onCommand(SaleCommand.Create.class, (state, cmd) -> decisions.createAgain(state, cmd, now()))
@@ -288,7 +288,7 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
    * Called after recovery and after every change, the timer's own included.
    */
   private void armExpiry(SaleState state) {
-    Instant next = earliest(state.nextReleaseDeadline(settings.paymentGrace()), settlement.nextDue(state));
+    Instant next = earliest(state.openHolds().nextDeadline(settings.paymentGrace()), settlement.nextDue(state));
     if (next == null) {
       timers.cancel(EXPIRY_TIMER);
       return;

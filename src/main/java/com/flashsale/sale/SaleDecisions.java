@@ -199,7 +199,7 @@ final class SaleDecisions {
     if (forbidden != null) {
       return effect.reply(cmd.replyTo(), forbidden);
     }
-    return persist(List.of(new SaleEvent.SaleCancelled(state.openHoldNos(), now, cmd.admin())), cmd.replyTo())
+    return persist(List.of(new SaleEvent.SaleCancelled(state.openHolds().orderNos(), now, cmd.admin())), cmd.replyTo())
         .thenReply(cmd.replyTo(), s -> new SaleDetails(s.view(now)));
   }
 
@@ -234,7 +234,7 @@ final class SaleDecisions {
    */
   ReplyEffect<SaleEvent, SaleState> releaseDueHoldsFirst(SaleState state, WithReply cmd, Instant now,
       Consumer<SaleCommand> redeliver) {
-    return persist(List.of(new SaleEvent.HoldsExpired(state.holdsDueAt(now, settings.paymentGrace()), now)),
+    return persist(List.of(new SaleEvent.HoldsExpired(state.openHolds().dueAt(now, settings.paymentGrace()), now)),
             waitersOf(cmd))
         .thenRun(s -> redeliver.accept(cmd))
         .thenNoReply();
@@ -242,7 +242,7 @@ final class SaleDecisions {
 
   /** Releases the holds whose time (and payment grace) ran out, in one write. */
   ReplyEffect<SaleEvent, SaleState> expireHolds(SaleState state, Instant now) {
-    List<Long> due = state.holdsDueAt(now, settings.paymentGrace());
+    List<Long> due = state.openHolds().dueAt(now, settings.paymentGrace());
     if (due.isEmpty()) {
       afterChange.accept(state);
       return effect.noReply();

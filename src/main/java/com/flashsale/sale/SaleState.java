@@ -13,7 +13,6 @@ import com.flashsale.sale.SaleEvent.SaleRescheduled;
 import com.flashsale.sale.SaleEvent.StockAdded;
 import com.flashsale.sale.SaleEvent.UnitsReserved;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,8 +56,8 @@ final class SaleState {
   private RoomProgress progress = RoomProgress.NONE;
 
   private final Map<Long, Order> orders = new HashMap<>();
-  /** RESERVED orders in reservation order, which is also expiry order (holdSeconds is fixed per sale). */
-  private final LinkedHashSet<Long> openHolds = new LinkedHashSet<>();
+  /** RESERVED orders, in expiry order. */
+  private final OpenHolds openHolds = new OpenHolds(orders);
   /** Orders with a payment attempt in doubt (its outcome not recorded), which the sale settles. */
   private final LinkedHashSet<Long> paymentsInDoubt = new LinkedHashSet<>();
   private final Map<String, List<Long>> ordersByUser = new HashMap<>();
@@ -342,8 +341,8 @@ final class SaleState {
     return ordersByUser.getOrDefault(userId, List.of());
   }
 
-  List<Long> openHoldNos() {
-    return List.copyOf(openHolds);
+  OpenHolds openHolds() {
+    return openHolds;
   }
 
   /** The orders with a payment attempt in doubt, oldest attempt first. */
@@ -351,60 +350,6 @@ final class SaleState {
     List<Order> inDoubt = new ArrayList<>(paymentsInDoubt.size());
     paymentsInDoubt.forEach(no -> inDoubt.add(orders.get(no)));
     return inDoubt;
-  }
-
-  /** When a hold stops being protected: its expiry, or the end of the payment grace if it is being paid. */
-  static Instant releaseDeadline(Order order, Duration paymentGrace) {
-    if (order.paymentStartedAt() == null) {
-      return order.expiresAt();
-    }
-    Instant graceEnd = order.paymentStartedAt().plus(paymentGrace);
-    return graceEnd.isAfter(order.expiresAt()) ? graceEnd : order.expiresAt();
-  }
-
-  /** Whether some open hold is due for release at {@code now} (see {@link #holdsDueAt}). */
-  boolean hasHoldsDueAt(Instant now, Duration paymentGrace) {
-    for (long no : openHolds) {
-      Order order = orders.get(no);
-      if (order.expiresAt().isAfter(now)) {
-        return false;
-      }
-      if (!releaseDeadline(order, paymentGrace).isAfter(now)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The open holds due for release at {@code now}, in order. */
-  List<Long> holdsDueAt(Instant now, Duration paymentGrace) {
-    List<Long> due = new ArrayList<>();
-    for (long no : openHolds) {
-      Order order = orders.get(no);
-      if (order.expiresAt().isAfter(now)) {
-        break; // expiry order: every later hold expires later still
-      }
-      if (!releaseDeadline(order, paymentGrace).isAfter(now)) {
-        due.add(no);
-      }
-    }
-    return due;
-  }
-
-  /** The earliest instant at which some open hold becomes due, or null if none is open. */
-  Instant nextReleaseDeadline(Duration paymentGrace) {
-    Instant next = null;
-    for (long no : openHolds) {
-      Order order = orders.get(no);
-      if (next != null && order.expiresAt().isAfter(next)) {
-        break;
-      }
-      Instant deadline = releaseDeadline(order, paymentGrace);
-      if (next == null || deadline.isBefore(next)) {
-        next = deadline;
-      }
-    }
-    return next;
   }
 
   SaleStatus statusAt(Instant now) {

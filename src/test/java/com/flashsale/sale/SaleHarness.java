@@ -275,9 +275,9 @@ final class SaleHarness {
     print.put("created", state.isCreated());
     print.put("orders", orders);
     print.put("orderViews", orders.stream().map(state::view).toList());
-    print.put("openHolds", state.openHoldNos());
-    print.put("dueLongAfter", state.holdsDueAt(now.plus(Duration.ofDays(1)), PAYMENT_GRACE));
-    print.put("nextReleaseDeadline", state.nextReleaseDeadline(PAYMENT_GRACE));
+    print.put("openHolds", state.openHolds().orderNos());
+    print.put("dueLongAfter", state.openHolds().dueAt(now.plus(Duration.ofDays(1)), PAYMENT_GRACE));
+    print.put("nextReleaseDeadline", state.openHolds().nextDeadline(PAYMENT_GRACE));
     print.put("nextOrderNo", state.nextOrderNo());
     print.put("cancellations", new java.util.TreeMap<>(state.toSnapshot().cancellationsByUser()));
     for (String user : new TreeSet<>(orders.stream().map(Order::userId).toList())) {
