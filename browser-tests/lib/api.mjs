@@ -2,23 +2,7 @@
 // sales starting a few seconds from now, buyers and their purchases. The browser does the rest.
 
 export function apiClient(baseUrl) {
-  async function call(method, path, { token, body, headers = {} } = {}) {
-    const response = await fetch(baseUrl + path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return json;
-  }
-
-  /** Like call, but answers {status, json} whatever the status (to check a refusal's code). */
+  /** Answers {status, json} whatever the status (to check a refusal's code). */
   async function attempt(method, path, { token, body, headers = {} } = {}) {
     const response = await fetch(baseUrl + path, {
       method,
@@ -30,7 +14,16 @@ export function apiClient(baseUrl) {
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
+    return { status: response.status, text, json: text ? JSON.parse(text) : null };
+  }
+
+  /** Like attempt, but only a 2xx: anything else throws with the answer. */
+  async function call(method, path, options = {}) {
+    const answer = await attempt(method, path, options);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
+    }
+    return answer.json;
   }
 
   return {
