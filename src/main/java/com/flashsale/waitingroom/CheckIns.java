@@ -7,26 +7,32 @@ import com.flashsale.sale.RoomUpdate;
 import com.flashsale.sale.SaleView;
 import com.flashsale.waitingroom.QueueStatus.State;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Where a ticket stands when it checks in, on a poll or on its stream: the check-in is counted for this period
- * ({@link RoomBoard}), the ticket is admitted once the room's watermark has passed its rank (its pass runs from
- * then), and its position is read from the room's counts, never above the one its buyer was last shown (the
- * ticket carries it, so this holds across nodes and reconnections).
+ * Where a ticket stands when it checks in, on a poll or on its stream: the ticket is admitted once the room's
+ * watermark has passed its rank (its pass runs from then), its position is read from the room's counts, never
+ * above the one its buyer was last shown (the ticket carries it, so this holds across nodes and reconnections),
+ * and the buyer is told when to check in again: within a heartbeat near the front, seldom far back. A waiting
+ * ticket is counted ({@link RoomBoard}) until that next check-in is due.
  */
 final class CheckIns {
 
   /** The ticket to hand back (checked in now), and the answer. */
   record CheckedIn(Tickets.Ticket ticket, QueueStatus status) {}
 
+  private static final Duration SOON = Duration.ofSeconds(1);
+
   private final RoomBoard board;
+  private final RoomSettings settings;
   private final Tickets tickets;
   private final Clock clock;
 
   CheckIns(RoomBoard board, Tickets tickets, Clock clock) {
     this.board = board;
+    this.settings = board.settings();
     this.tickets = tickets;
     this.clock = clock;
   }
@@ -34,27 +40,25 @@ final class CheckIns {
   CheckedIn checkIn(Tickets.Ticket ticket, SaleView sale) {
     Instant now = clock.instant();
     if (!sale.hasRoom()) {
-      return answer(ticket, sale, State.OPEN, null, null, null, false);
-    }
-    if (ticket.admittedAt() == null) {
-      board.checkIn(ticket.saleId(), ticket.rank(), ticket.seenAt());
+      return answer(ticket.checkedIn(now, null, ticket.countedThrough()), sale, State.OPEN, null, null, null,
+          usualInterval());
     }
     Optional<RoomBoard.Heard> heard = board.latest(ticket.saleId());
-    Optional<RoomUpdate> update = heard.map(RoomBoard.Heard::update);
     Tickets.Ticket current = ticket;
-    if (ticket.admittedAt() == null && update.isPresent() && ticket.rank() < update.get().watermark()) {
+    if (ticket.admittedAt() == null && heard.isPresent() && ticket.rank() < heard.get().update().watermark()) {
       current = ticket.admitted(now);
     }
     if (current.admittedAt() != null) {
-      return answer(current, sale, tickets.passRanOut(current) ? State.PASS_EXPIRED : State.ADMITTED, 0L, null, 0L,
-          false);
+      State state = tickets.passRanOut(current) ? State.PASS_EXPIRED : State.ADMITTED;
+      return answer(current.checkedIn(now, current.shownPosition(), current.countedThrough()), sale, state, 0L, null,
+          0L, usualInterval());
     }
-    if (update.isEmpty()) {
+    if (heard.isEmpty()) {
       // This node has not heard the room yet (it has just started following it): ask again shortly.
-      return answer(current, sale, now.isBefore(sale.startsAt()) ? State.PREQUEUE : State.WAITING, null, null, null,
-          true);
+      return waiting(current, now, sale, now.isBefore(sale.startsAt()) ? State.PREQUEUE : State.WAITING, null, null,
+          null, SOON);
     }
-    RoomUpdate room = update.get();
+    RoomUpdate room = heard.get().update();
     LiveCounts counts = heard.get().counts();
     State state = switch (room.phase()) {
       case PREQUEUE -> State.PREQUEUE;
@@ -73,10 +77,22 @@ final class CheckIns {
     }
     Long eta = position == null || room.rate() <= 0 ? null
         : (long) Math.ceil(Math.max(position / room.rate(), secondsUntilCounted(ticket, sale, now)));
-    boolean near = eta != null && eta <= board.settings().heartbeat().toSeconds();
+    boolean near = eta != null && eta <= settings.heartbeat().toSeconds();
     long waiting = Math.round(counts.from(room.watermark()));
-    return answer(current.shown(position), sale, state, position, position == null ? waiting : Math.max(waiting, position),
-        eta, near);
+    return waiting(current, now, sale, state, position, position == null ? waiting : Math.max(waiting, position), eta,
+        near ? SOON : checkInAfter(state, position, room.rate(), sale, now));
+  }
+
+  /** A ticket still waiting: counted until its next check-in, then answered. */
+  private CheckedIn waiting(Tickets.Ticket ticket, Instant now, SaleView sale, State state, Long position,
+      Long waiting, Long eta, Duration after) {
+    // A ticket from before tickets carried the period they are counted through was counted in its last one.
+    Long counted = ticket.countedThrough();
+    if (counted == null && ticket.seenAt() != null) {
+      counted = settings.period(ticket.seenAt());
+    }
+    long through = board.checkIn(ticket.saleId(), ticket.rank(), counted, ticket.seenAt() == null, now.plus(after));
+    return answer(ticket.checkedIn(now, position, through), sale, state, position, waiting, eta, after);
   }
 
   /**
@@ -84,15 +100,36 @@ final class CheckIns {
    * joined in (for the pre-queue, the period of the start), and a quarter period for the reports to arrive.
    */
   private double secondsUntilCounted(Tickets.Ticket ticket, SaleView sale, Instant now) {
-    RoomSettings settings = board.settings();
     Instant joined = QueueRanks.isPrequeue(ticket.rank()) ? sale.startsAt() : ticket.joinedAt();
     Instant counted = settings.periodStart(settings.period(joined) + 1).plus(settings.heartbeat().dividedBy(4));
-    return Math.max(0, java.time.Duration.between(now, counted).toMillis() / 1000.0);
+    return Math.max(0, Duration.between(now, counted).toMillis() / 1000.0);
+  }
+
+  /**
+   * When a buyer whose turn is not near checks in next: after half the least time they can still wait (until the
+   * start; or their place at the fastest rate this room could admit), so that a buyer far back asks seldom yet
+   * is back long before the watermark could reach them; between a heartbeat and {@code longest-check-in}. This
+   * is what keeps a big room's check-ins to a fraction of one a heartbeat per buyer.
+   */
+  private Duration checkInAfter(State state, Long position, double rate, SaleView sale, Instant now) {
+    double fastest = Math.max(rate, Math.max(settings.autoMaxRate(), sale.room().admissionRate()));
+    double leastWait = switch (state) {
+      case PREQUEUE -> Duration.between(now, sale.startsAt()).toMillis() / 1000.0;
+      case WAITING, PAUSED, UNITS_MAY_COME_BACK -> position == null ? 0 : (position - 1) / fastest;
+      default -> 0;
+    };
+    long seconds = Math.min((long) (leastWait / 2), settings.longestCheckIn().toSeconds());
+    return seconds <= usualInterval().toSeconds() ? usualInterval() : Duration.ofSeconds(seconds);
+  }
+
+  /** The check-in interval near the front: somewhat within each heartbeat period, so every period counts it. */
+  private Duration usualInterval() {
+    return Duration.ofSeconds(Math.max(1, settings.heartbeat().toMillis() * 4 / 5 / 1000));
   }
 
   private CheckedIn answer(Tickets.Ticket ticket, SaleView sale, State state, Long position, Long waiting, Long eta,
-      boolean soon) {
-    Tickets.Signed signed = tickets.sign(ticket);
+      Duration after) {
+    Tickets.Signed signed = tickets.sign(ticket, ticket.seenAt().plus(after));
     String pass = null;
     Instant passExpiresAt = null;
     if (state == State.ADMITTED) {
@@ -100,14 +137,7 @@ final class CheckIns {
       pass = admission.token();
       passExpiresAt = admission.expiresAt();
     }
-    Tickets.Ticket signedTicket = new Tickets.Ticket(ticket.userId(), ticket.saleId(), ticket.rank(),
-        ticket.joinedAt(), clock.instant(), ticket.admittedAt(), ticket.shownPosition());
-    return new CheckedIn(signedTicket, new QueueStatus(state, position, waiting, eta, sale.startsAt(), signed.token(),
-        signed.expiresAt(), soon ? 1 : checkInAfter(), pass, passExpiresAt));
-  }
-
-  /** Somewhat within each heartbeat period, so that every period counts the ticket. */
-  private int checkInAfter() {
-    return (int) Math.max(1, board.settings().heartbeat().toMillis() * 4 / 5 / 1000);
+    return new CheckedIn(ticket, new QueueStatus(state, position, waiting, eta, sale.startsAt(), signed.token(),
+        signed.expiresAt(), (int) after.toSeconds(), pass, passExpiresAt));
   }
 }

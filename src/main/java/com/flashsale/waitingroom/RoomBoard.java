@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This node's side of the waiting rooms, read and written by routes without blocking: the check-ins it counts
- * (per sale, heartbeat period and bucket of ranks, each ticket once per period: a ticket last seen in this
- * period was counted already, on whichever node saw it), and the newest {@link RoomUpdate} of each room it
- * follows. Its {@link RoomView} actor reports each finished period's counts to the sale and writes the updates.
+ * (per sale, heartbeat period and bucket of ranks), and the newest {@link RoomUpdate} of each room it follows.
+ * A check-in counts its ticket in every period from now until its next check-in is due, and the ticket says
+ * through which period it was counted, so that each ticket counts once a period across all nodes however often
+ * or seldom it checks in. Its {@link RoomView} actor reports each finished period's counts to the sale and writes the updates.
  */
 public final class RoomBoard {
 
@@ -68,20 +69,25 @@ public final class RoomBoard {
   }
 
   /**
-   * A ticket checked in (or joined) here now; {@code lastSeen} is when it last checked in anywhere (null: it is
-   * joining). Counted once per period.
+   * A ticket checked in (or joined, {@code joining}) here now, its next check-in due at {@code dueAt}: counted in
+   * each period from now through the one {@code dueAt} falls in, but not again in any it is counted in already
+   * ({@code countedThrough} and before; null: none). Returns the last period it is counted in.
    */
-  public void checkIn(UUID saleId, long rank, Instant lastSeen) {
+  public long checkIn(UUID saleId, long rank, Long countedThrough, boolean joining, Instant dueAt) {
     Instant now = clock.instant();
-    long period = settings.period(now);
-    if (lastSeen == null || lastSeen.isBefore(settings.periodStart(period))) {
-      Tally tally = tallies.computeIfAbsent(new Period(saleId, period), p -> new Tally());
-      tally.seen().computeIfAbsent(QueueRanks.bucket(rank), bucket -> new LongAdder()).increment();
-      if (lastSeen == null) {
-        tally.joined().increment();
-      }
+    long current = settings.period(now);
+    long through = Math.max(current, settings.period(dueAt));
+    long bucket = QueueRanks.bucket(rank);
+    for (long period = countedThrough == null ? current : Math.max(current, countedThrough + 1); period <= through;
+        period++) {
+      tallies.computeIfAbsent(new Period(saleId, period), p -> new Tally())
+          .seen().computeIfAbsent(bucket, b -> new LongAdder()).increment();
+    }
+    if (joining) {
+      tallies.computeIfAbsent(new Period(saleId, current), p -> new Tally()).joined().increment();
     }
     follow(saleId, now);
+    return countedThrough == null ? through : Math.max(through, countedThrough);
   }
 
   /** The newest update of the sale's room, once this node hears them. */

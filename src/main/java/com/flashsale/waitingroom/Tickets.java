@@ -17,9 +17,9 @@ import java.util.UUID;
 /**
  * Queue tickets and admission passes: both signed tokens that the buyer holds, so that a place in a queue costs
  * the service no storage and survives any node. A ticket names the buyer, the sale, the rank
- * ({@link QueueRanks}), when the buyer joined, when they last checked in, and once the room admitted them,
- * when; it expires {@code abandon-after} past the last check-in, which is how a buyer who left loses the place.
- * Each check-in gets a fresh ticket. A pass lets its buyer buy in its sale until {@code admittedAt} plus the pass
+ * ({@link QueueRanks}), when the buyer joined, when they last checked in, through which heartbeat period it is
+ * counted ({@link RoomBoard}), and once the room admitted them, when; it expires {@code abandon-after} past the
+ * next check-in it asks for, which is how a buyer who left loses the place. Each check-in gets a fresh ticket. A pass lets its buyer buy in its sale until {@code admittedAt} plus the pass
  * validity.
  */
 public final class Tickets {
@@ -28,24 +28,25 @@ public final class Tickets {
   private static final String PASS_AUDIENCE = "flashsale-admission-pass";
 
   /**
-   * A verified ticket; {@code seenAt} null for one being issued, {@code admittedAt} null until the room admitted
-   * it, {@code shownPosition} the last position its buyer was shown (null: none yet), which no later answer
-   * exceeds.
+   * A verified ticket; {@code seenAt} (its last check-in) null for one being issued, {@code admittedAt} null until
+   * the room admitted it, {@code shownPosition} the last position its buyer was shown (null: none yet), which no
+   * later answer exceeds, {@code countedThrough} the last heartbeat period it is counted in (null: none yet).
    */
   public record Ticket(String userId, UUID saleId, long rank, Instant joinedAt, Instant seenAt, Instant admittedAt,
-      Long shownPosition) {
+      Long shownPosition, Long countedThrough) {
 
     /** A new place in the queue. */
     public static Ticket joining(String userId, UUID saleId, long rank, Instant now) {
-      return new Ticket(userId, saleId, rank, now, null, null, null);
+      return new Ticket(userId, saleId, rank, now, null, null, null, null);
     }
 
     Ticket admitted(Instant now) {
-      return new Ticket(userId, saleId, rank, joinedAt, seenAt, now, shownPosition);
+      return new Ticket(userId, saleId, rank, joinedAt, seenAt, now, shownPosition, countedThrough);
     }
 
-    Ticket shown(Long position) {
-      return new Ticket(userId, saleId, rank, joinedAt, seenAt, admittedAt, position);
+    /** This ticket checked in at {@code now}, shown {@code position}, counted through {@code period}. */
+    Ticket checkedIn(Instant now, Long position, Long period) {
+      return new Ticket(userId, saleId, rank, joinedAt, now, admittedAt, position, period);
     }
   }
 
@@ -92,18 +93,20 @@ public final class Tickets {
     return instant.getNano() == 0 ? instant : Instant.ofEpochSecond(instant.getEpochSecond() + 1);
   }
 
-  /** The ticket, checked in now. */
-  public Signed sign(Ticket ticket) {
-    Instant now = clock.instant();
-    Instant expiresAt = wholeSecondAtOrAfter(now.plus(settings.abandonAfter()));
+  /** A checked-in ticket whose next check-in is due at {@code dueAt}: it expires abandon-after later. */
+  public Signed sign(Ticket ticket, Instant dueAt) {
+    Instant expiresAt = wholeSecondAtOrAfter(dueAt.plus(settings.abandonAfter()));
     var builder = JWT.create()
         .withAudience(TICKET_AUDIENCE)
         .withSubject(ticket.userId())
         .withClaim("sale", ticket.saleId().toString())
         .withClaim("rank", ticket.rank())
         .withClaim("joined", ticket.joinedAt().toEpochMilli())
-        .withClaim("seen", now.toEpochMilli())
+        .withClaim("seen", ticket.seenAt().toEpochMilli())
         .withExpiresAt(expiresAt);
+    if (ticket.countedThrough() != null) {
+      builder.withClaim("counted", ticket.countedThrough());
+    }
     if (ticket.admittedAt() != null) {
       builder.withClaim("admitted", ticket.admittedAt().toEpochMilli());
     }
@@ -131,6 +134,7 @@ public final class Tickets {
     Long seen = jwt.getClaim("seen").asLong();
     Long admitted = jwt.getClaim("admitted").asLong();
     Long shown = jwt.getClaim("pos").asLong();
+    Long counted = jwt.getClaim("counted").asLong();
     String sale = jwt.getClaim("sale").asString();
     if (rank == null || joined == null || seen == null || sale == null || jwt.getSubject() == null) {
       return Invalid.MALFORMED;
@@ -139,7 +143,7 @@ public final class Tickets {
       return Invalid.OTHER_SALE;
     }
     return new Valid(new Ticket(jwt.getSubject(), saleId, rank, Instant.ofEpochMilli(joined),
-        Instant.ofEpochMilli(seen), admitted == null ? null : Instant.ofEpochMilli(admitted), shown));
+        Instant.ofEpochMilli(seen), admitted == null ? null : Instant.ofEpochMilli(admitted), shown, counted));
   }
 
   /** The admission pass of an admitted ticket: valid for the pass validity from its admission. */

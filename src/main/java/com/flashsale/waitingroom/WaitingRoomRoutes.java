@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -56,8 +57,6 @@ public final class WaitingRoomRoutes {
   private final RoomBoard rooms;
 
   static final String EVENT = "queue";
-  /** A stream checks its ticket in this often, and at once when the room's phase changes. */
-  static final Duration STREAM_INTERVAL = Duration.ofSeconds(1);
   /** How often a stream looks at the room's phase. */
   private static final Duration STREAM_LOOK = Duration.ofMillis(200);
 
@@ -154,8 +153,9 @@ public final class WaitingRoomRoutes {
   }
 
   /**
-   * The check-ins as server-sent events: event {@code queue} with a QueueStatus at once and every
-   * {@code STREAM_INTERVAL} (each one a check-in, so a connected buyer keeps the place), until the answer is
+   * The check-ins as server-sent events: event {@code queue} with a QueueStatus at once and then when each answer
+   * asks for the next check-in or the room's phase changes (each one a check-in, so a connected buyer keeps the
+   * place), until the answer is
    * final (admitted, the pass ran out, sold out, closed, no room). Bounded like the sale streams.
    */
   private Route events(UUID saleId, Optional<String> token) {
@@ -167,15 +167,18 @@ public final class WaitingRoomRoutes {
   }
 
   private Route stream(UUID saleId, Tickets.Ticket first, StreamSlots.Slot slot) {
+    // The check-in interval the last answer asked for (the stream checks in for its buyer as a poller would).
+    AtomicLong intervalNanos = new AtomicLong(0);
     Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, STREAM_LOOK, NotUsed.notUsed())
         .statefulMapConcat(() -> {
           long[] lastAt = {Long.MIN_VALUE};
           Object[] lastPhase = {null};
           return tick -> {
-            // A check-in every STREAM_INTERVAL, and at once when the room's phase changed (e.g. the stock is gone).
+            // A check-in when the last answer asked for it, and at once when the room's phase changed (e.g. the
+            // stock is gone).
             long nowNanos = System.nanoTime();
             Object phase = rooms.latest(saleId).map(heard -> heard.update().phase()).orElse(null);
-            boolean due = nowNanos - lastAt[0] >= STREAM_INTERVAL.toNanos()
+            boolean due = nowNanos - lastAt[0] >= intervalNanos.get()
                 || !java.util.Objects.equals(phase, lastPhase[0]);
             if (!due) {
               return List.of();
@@ -193,6 +196,7 @@ public final class WaitingRoomRoutes {
           return sale -> {
             CheckIns.CheckedIn checkedIn = checkIns.checkIn(ticket[0], sale);
             ticket[0] = checkedIn.ticket();
+            intervalNanos.set(Duration.ofSeconds(checkedIn.status().checkInAfterSeconds()).toNanos());
             return List.of(checkedIn.status());
           };
         })

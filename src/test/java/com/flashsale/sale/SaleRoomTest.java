@@ -34,7 +34,7 @@ class SaleRoomTest extends SaleSpec {
 
   /** A heartbeat of 1 s: periods are whole seconds; passes last 10 s; automatic rooms admit up to 1,000/s. */
   static final RoomSettings ROOM = new RoomSettings(Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(2),
-      Duration.ofSeconds(10), 1_000);
+      Duration.ofSeconds(10), 1_000, Duration.ofSeconds(30));
   static final RoomTerms RATE_10 = new RoomTerms(OPENS.minus(Duration.ofMinutes(15)), 4, 10, false);
   /** Half of one pre-queue bucket's ranks. */
   static final long HALF_BUCKET = QueueRanks.bucketEnd(0) / 2;

@@ -24,57 +24,77 @@ class TicketsTest {
   private static final UUID SALE = UUID.randomUUID();
   private static final Instant START = Instant.parse("2026-12-06T10:00:00Z");
   private static final RoomSettings SETTINGS = new RoomSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
-      Duration.ofSeconds(20), Duration.ofSeconds(60), 1_000);
+      Duration.ofSeconds(20), Duration.ofSeconds(60), 1_000, Duration.ofSeconds(30));
+  /** The usual check-in interval. */
+  private static final Duration AFTER = Duration.ofSeconds(4);
 
   private final TestClock clock = new TestClock(START.minusSeconds(600));
   private final Tickets tickets = new Tickets(SECRET, SETTINGS, clock);
 
+  /** A buyer's ticket, checked in now (the moment it is joined). */
   private Ticket ticket(String userId) {
-    return Ticket.joining(userId, SALE, tickets.rankOf(userId, SALE, START, clock.instant()), clock.instant());
+    return Ticket.joining(userId, SALE, tickets.rankOf(userId, SALE, START, clock.instant()), clock.instant())
+        .checkedIn(clock.instant(), null, null);
+  }
+
+  private Tickets.Signed sign(Ticket ticket) {
+    return tickets.sign(ticket, clock.instant().plus(AFTER));
   }
 
   @Test
   void aTicketCarriesItsPlaceAndComesBackFromItsToken() {
     Ticket joined = ticket("alice");
-    Tickets.Signed signed = tickets.sign(joined);
+    Tickets.Signed signed = sign(joined);
 
     Tickets.Read read = tickets.read(signed.token(), SALE);
 
     assertThat(read).isEqualTo(new Valid(new Ticket("alice", SALE, joined.rank(), joined.joinedAt(), clock.instant(),
-        null, null)));
-    Ticket shown = new Ticket("alice", SALE, joined.rank(), joined.joinedAt(), clock.instant(), null, 42L);
-    assertThat(tickets.read(tickets.sign(shown).token(), SALE)).isEqualTo(new Valid(shown));
-    assertThat(signed.expiresAt()).isEqualTo(clock.instant().plus(SETTINGS.abandonAfter()));
+        null, null, null)));
+    Ticket shown = new Ticket("alice", SALE, joined.rank(), joined.joinedAt(), clock.instant(), null, 42L, 7L);
+    assertThat(tickets.read(sign(shown).token(), SALE)).isEqualTo(new Valid(shown));
+    assertThat(signed.expiresAt()).isEqualTo(clock.instant().plus(AFTER).plus(SETTINGS.abandonAfter()));
   }
 
   @Test
-  void aTicketNotCheckedInForTheAbandonTimeHasLostItsPlace() {
-    Tickets.Signed signed = tickets.sign(ticket("alice"));
+  void aTicketNotCheckedInForTheAbandonTimeAfterItWasDueHasLostItsPlace() {
+    Tickets.Signed signed = sign(ticket("alice"));
 
-    clock.advance(SETTINGS.abandonAfter().minusSeconds(1));
-    Ticket stillThere = ((Valid) tickets.read(signed.token(), SALE)).ticket();
-    Tickets.Signed checkedIn = tickets.sign(stillThere);
-    clock.advance(SETTINGS.abandonAfter().minusSeconds(1));
+    clock.advance(AFTER.plus(SETTINGS.abandonAfter()).minusSeconds(1));
+    Ticket stillThere = ((Valid) tickets.read(signed.token(), SALE)).ticket().checkedIn(clock.instant(), null, null);
+    Tickets.Signed checkedIn = sign(stillThere);
+    clock.advance(Duration.ofSeconds(2));
 
     assertThat(tickets.read(signed.token(), SALE)).isEqualTo(Invalid.EXPIRED);
     assertThat(tickets.read(checkedIn.token(), SALE)).isInstanceOf(Valid.class);
   }
 
   @Test
+  void aTicketAskedToCheckInLaterKeepsItsPlaceThatMuchLonger() {
+    Instant due = clock.instant().plusSeconds(30);
+    Tickets.Signed farBack = tickets.sign(ticket("alice"), due);
+
+    clock.set(due.plus(SETTINGS.abandonAfter()).minusMillis(1));
+    assertThat(tickets.read(farBack.token(), SALE)).isInstanceOf(Valid.class);
+    clock.set(due.plus(SETTINGS.abandonAfter()));
+    assertThat(tickets.read(farBack.token(), SALE)).isEqualTo(Invalid.EXPIRED);
+  }
+
+  @Test
   void aTicketIsGoodUntilTheInstantItsBuyerIsToldAndNotBefore() {
     clock.advance(Duration.ofMillis(300)); // a token's expiry is whole seconds
-    Tickets.Signed signed = tickets.sign(ticket("alice"));
+    Tickets.Signed signed = sign(ticket("alice"));
 
     clock.set(signed.expiresAt().minusMillis(1));
     assertThat(tickets.read(signed.token(), SALE)).isInstanceOf(Valid.class);
-    assertThat(signed.expiresAt()).isAfterOrEqualTo(START.minusSeconds(600).plusMillis(300).plus(SETTINGS.abandonAfter()));
+    assertThat(signed.expiresAt())
+        .isAfterOrEqualTo(START.minusSeconds(600).plusMillis(300).plus(AFTER).plus(SETTINGS.abandonAfter()));
     clock.set(signed.expiresAt());
     assertThat(tickets.read(signed.token(), SALE)).isEqualTo(Invalid.EXPIRED);
   }
 
   @Test
   void aTicketIsForItsSaleOnlyAndCannotBeForged() {
-    String token = tickets.sign(ticket("alice")).token();
+    String token = sign(ticket("alice")).token();
     String[] parts = token.split("\\.");
     String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
     String signInToken = new TokenService(SECRET, Duration.ofHours(1), clock).issue("alice", Role.CUSTOMER);
@@ -126,13 +146,13 @@ class TicketsTest {
   @Test
   void aPassAdmitsItsBuyerToItsSaleUntilItsValidityFromAdmission() {
     clock.set(START);
-    Ticket admitted = new Ticket("alice", SALE, 1, START.minusSeconds(60), START, START, 3L);
+    Ticket admitted = new Ticket("alice", SALE, 1, START.minusSeconds(60), START, START, 3L, null);
     String pass = tickets.pass(admitted).token();
 
     assertThat(tickets.admits(pass, "alice", SALE)).isTrue();
     assertThat(tickets.admits(pass, "bob", SALE)).isFalse();
     assertThat(tickets.admits(pass, "alice", UUID.randomUUID())).isFalse();
-    assertThat(tickets.admits(tickets.sign(admitted).token(), "alice", SALE)).isFalse();
+    assertThat(tickets.admits(sign(admitted).token(), "alice", SALE)).isFalse();
     assertThat(tickets.admits("not-a-pass", "alice", SALE)).isFalse();
     assertThat(tickets.passRanOut(admitted)).isFalse();
 
