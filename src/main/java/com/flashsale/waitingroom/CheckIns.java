@@ -108,14 +108,18 @@ final class CheckIns {
   /**
    * When a buyer whose turn is not near checks in next: after half the least time they can still wait (until the
    * start; or their place at the fastest rate this room could admit), so that a buyer far back asks seldom yet
-   * is back long before the watermark could reach them; between a heartbeat and {@code longest-check-in}. This
-   * is what keeps a big room's check-ins to a fraction of one a heartbeat per buyer.
+   * is back long before the watermark could reach them; between a heartbeat and {@code longest-check-in}. While
+   * no unit is left, only as many buyers as there are open holds can be let in when those come back: anyone
+   * further back asks at the longest interval (a stream hears any change of phase at once). This is what keeps a
+   * big room's check-ins to a fraction of one a heartbeat per buyer.
    */
   private Duration checkInAfter(State state, Long position, double rate, SaleView sale, Instant now) {
     double fastest = Math.max(rate, Math.max(settings.autoMaxRate(), sale.room().admissionRate()));
     double leastWait = switch (state) {
       case PREQUEUE -> Duration.between(now, sale.startsAt()).toMillis() / 1000.0;
-      case WAITING, PAUSED, UNITS_MAY_COME_BACK -> position == null ? 0 : (position - 1) / fastest;
+      case UNITS_MAY_COME_BACK -> position == null ? 0
+          : position > sale.reserved() ? Double.MAX_VALUE : (position - 1) / fastest;
+      case WAITING, PAUSED -> position == null ? 0 : (position - 1) / fastest;
       default -> 0;
     };
     long seconds = Math.min((long) (leastWait / 2), settings.longestCheckIn().toSeconds());

@@ -31,7 +31,8 @@ class CheckInsTest {
   /** Heartbeat 5 s (asked every 4 s), abandon after 20 s, at most every 30 s, automatic rooms up to 1,000/s. */
   private static final RoomSettings SETTINGS = new RoomSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
       Duration.ofSeconds(20), Duration.ofSeconds(60), 1_000, Duration.ofSeconds(30));
-  private static final SaleView VIEW = new SaleView(SALE.toString(), "product", BigDecimal.TEN, 1_000, 1_000, 0, 0, 0,
+  /** 1,000 units: 950 sold, 50 held. */
+  private static final SaleView VIEW = new SaleView(SALE.toString(), "product", BigDecimal.TEN, 1_000, 0, 50, 950, 0,
       SaleStatus.LIVE, START, START.plus(Duration.ofHours(2)), 2, 300,
       new RoomTerms(START.minus(Duration.ofMinutes(15)), 12, 0, false));
   /** Where admission stands in these tests: past everyone who arrived in the first 5 s. */
@@ -109,6 +110,10 @@ class CheckInsTest {
         .as("due within a heartbeat").isEqualTo(1);
     assertThat(checkIn(board(Phase.UNITS_MAY_COME_BACK, WATERMARK, 200_000, 0), arrived).checkInAfterSeconds())
         .as("far back while units may come back: the longest interval").isEqualTo(30);
+    assertThat(checkIn(board(Phase.UNITS_MAY_COME_BACK, WATERMARK, 30, 0), arrived).checkInAfterSeconds())
+        .as("within the 50 open holds while units may come back").isEqualTo(4);
+    assertThat(checkIn(board(Phase.UNITS_MAY_COME_BACK, WATERMARK, 60, 0), arrived).checkInAfterSeconds())
+        .as("behind the 50 open holds while units may come back").isEqualTo(30);
   }
 
   @Test
