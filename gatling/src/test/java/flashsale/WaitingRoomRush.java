@@ -43,9 +43,12 @@ import java.util.Map;
  * {@code -DpurchaseP99Ms}), and writes {@code target/waiting-room-rush-summary.json}: FlashSaleRush's keys plus
  * the room's (ETA error included), see README.md.
  *
- * <p>The start is set only once the pre-queue has joined (the sale is created with a provisional start a minute
- * later than planned, and moved earlier), so that a slow client or node cannot turn late pre-queue arrivals into
- * after-start joiners; the after-start arrivals wait for it. Who joined before the start is judged from the
+ * <p>The start is set only once the pre-queue has joined (the sale is created with a provisional start a few
+ * seconds later than planned, and moved to {@code -DstartGapSeconds} after the last join if the sale has not
+ * started by then), so that a slow client or node cannot turn late pre-queue arrivals into after-start joiners; the
+ * after-start arrivals wait for it. The provisional start is near the real one because the room asks pre-queue
+ * buyers back by the start it knows (half the time left): a start moved a minute earlier would leave them away
+ * for up to {@code longest-check-in} after it. Who joined before the start is judged from the
  * tickets ({@code joined}) anyway.
  */
 public class WaitingRoomRush extends Simulation {
@@ -54,6 +57,8 @@ public class WaitingRoomRush extends Simulation {
   private static final Duration AFTER_START_DELAY = Duration.ofSeconds(1);
   /** How long past {@code prequeueSeconds} the sale waits for the pre-queue's joins before starting regardless. */
   private static final Duration OPENER_PATIENCE = Duration.ofSeconds(60);
+  /** How much later than planned the provisional start is. */
+  private static final Duration PROVISIONAL_SLACK = Duration.ofSeconds(5);
 
   private final int prequeue = Params.integer("prequeue", 20_000);
   private final int after = Params.integer("after", 80_000);
@@ -121,8 +126,8 @@ public class WaitingRoomRush extends Simulation {
   }
 
   /**
-   * The admin creates the product and the sale, its pre-queue open now; its provisional start, a minute after
-   * the planned one, is moved earlier by the opener once the pre-queue has joined.
+   * The admin creates the product and the sale, its pre-queue open now; its provisional start, a few seconds after
+   * the planned one, is moved by the opener once the pre-queue has joined.
    */
   @Override
   public void before() {
@@ -130,7 +135,7 @@ public class WaitingRoomRush extends Simulation {
     String productId = admin.createProduct("Waiting-room unit", "20.00");
     ledger.productId(productId);
     created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    Instant provisional = created.plusSeconds(prequeueSeconds + startGapSeconds).plus(OPENER_PATIENCE);
+    Instant provisional = created.plusSeconds(prequeueSeconds + startGapSeconds).plus(PROVISIONAL_SLACK);
     provisionalStart = provisional;
     Map<String, Object> waitingRoom = new LinkedHashMap<>();
     waitingRoom.put("prequeueOpensAt", created.minusSeconds(1).toString());
