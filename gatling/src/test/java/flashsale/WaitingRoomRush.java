@@ -43,7 +43,7 @@ import java.util.Map;
  * {@code -DpurchaseP99Ms}), and writes {@code target/waiting-room-rush-summary.json}: FlashSaleRush's keys plus
  * the room's (ETA error included), see README.md.
  *
- * <p>The start is set only once the pre-queue has joined (the sale is created with a provisional start a few
+ * <p>The start is set only once the pre-queue has joined (the sale is created with a provisional start 15
  * seconds later than planned, and moved to {@code -DstartGapSeconds} after the last join if the sale has not
  * started by then), so that a slow client or node cannot turn late pre-queue arrivals into after-start joiners; the
  * after-start arrivals wait for it. The provisional start is near the real one because the room asks pre-queue
@@ -58,7 +58,7 @@ public class WaitingRoomRush extends Simulation {
   /** How long past {@code prequeueSeconds} the sale waits for the pre-queue's joins before starting regardless. */
   private static final Duration OPENER_PATIENCE = Duration.ofSeconds(60);
   /** How much later than planned the provisional start is. */
-  private static final Duration PROVISIONAL_SLACK = Duration.ofSeconds(5);
+  private static final Duration PROVISIONAL_SLACK = Duration.ofSeconds(15);
 
   private final int prequeue = Params.integer("prequeue", 20_000);
   private final int after = Params.integer("after", 80_000);

@@ -16,7 +16,7 @@ public record RoomSettings(Duration tick, Duration heartbeat, Duration abandonAf
     int autoMaxRate, Duration longestCheckIn) {
 
   public static final RoomSettings DEFAULT = new RoomSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
-      Duration.ofSeconds(20), Duration.ofSeconds(60), 1000, Duration.ofSeconds(30));
+      Duration.ofSeconds(60), Duration.ofSeconds(60), 1000, Duration.ofSeconds(30));
 
   public RoomSettings {
     if (abandonAfter.compareTo(heartbeat.multipliedBy(2)) < 0) {
