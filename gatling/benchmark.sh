@@ -26,9 +26,9 @@
 # WARMUP_BUYERS (20000, at RATE), PORT (18080), DB_PORT (54339), MODES ("off on"), VIA (nginx, or direct:
 # the node alone), CAPACITY (on). The waiting room: ROOM (on), PREQUEUE (20000, arriving over PREQUEUE_SECONDS,
 # 20), AFTER (80000, at ROOM_RATE arrivals/s, 250: what a 2-core machine that also runs Gatling drove),
-# ADMISSION_RATE (0: automatic), DIFFICULTY (proof-of-work bits, 8); its buyers check in as the node asks (every 4 s near the front, up to every 30 s far back), so the arrival
-# rate and how long the sale keeps buyers waiting set the load, more than STOCK. On a 2-core machine running Gatling, nginx, the node and PostgreSQL
-# together, batching on held 4,000 arrivals/s; batching off at 4,000/s kept so many buyers waiting that
+# ADMISSION_RATE (0: automatic), DIFFICULTY (proof-of-work bits, 8); its buyers check in as the node asks (every
+# 4 s near the front, up to every 30 s far back), so the arrival rate and how long the sale keeps buyers waiting
+# set the load, more than STOCK. On a 2-core machine running Gatling, nginx, the node and PostgreSQL together, batching on held 4,000 arrivals/s; batching off at 4,000/s kept so many buyers waiting that
 # Gatling ran out of file descriptors (20,000) in one run of two, so the default is 3,000.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
