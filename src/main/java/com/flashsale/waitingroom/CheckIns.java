@@ -75,7 +75,9 @@ final class CheckIns {
         position = ticket.shownPosition();
       }
     }
-    Long eta = position == null || room.rate() <= 0 ? null
+    // No estimate for a buyer behind more buyers than there are units left and holds that may come back: the
+    // rate of the moment says nothing about when (or whether) their turn comes.
+    Long eta = position == null || room.rate() <= 0 || position > sale.available() + sale.reserved() ? null
         : (long) Math.ceil(Math.max(position / room.rate(), secondsUntilCounted(ticket, sale, now)));
     boolean near = eta != null && eta <= settings.heartbeat().toSeconds();
     long waiting = Math.round(counts.from(room.watermark()));

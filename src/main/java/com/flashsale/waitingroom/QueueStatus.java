@@ -6,7 +6,8 @@ import java.time.Instant;
  * What a waiting buyer is told, at each check-in (and on their stream): where they stand, a fresh ticket to
  * keep, when to check in again, and once admitted, the admission pass to buy with. {@code position} counts the
  * buyers ahead plus one (null before the start, when the order is not drawn yet); {@code etaSeconds} is null
- * while no admission is expected.
+ * while no admission is expected, or no unit is in sight for this buyer (more buyers ahead than units left and
+ * holds that may come back).
  */
 public record QueueStatus(State state, Long position, Long waiting, Long etaSeconds, Instant startsAt,
     String ticket, Instant ticketExpiresAt, int checkInAfterSeconds, String pass, Instant passExpiresAt) {

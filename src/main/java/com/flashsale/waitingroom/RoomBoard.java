@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * (per sale, heartbeat period and bucket of ranks), and the newest {@link RoomUpdate} of each room it follows.
  * A check-in counts its ticket in every period from now until its next check-in is due, and the ticket says
  * through which period it was counted, so that each ticket counts once a period across all nodes however often
- * or seldom it checks in. Its {@link RoomView} actor reports each finished period's counts to the sale and writes the updates.
+ * or seldom it checks in. Its {@link RoomView} actor reports each finished period's counts to the sale and writes
+ * the updates.
  */
 public final class RoomBoard {
 

@@ -153,10 +153,10 @@ public final class WaitingRoomRoutes {
   }
 
   /**
-   * The check-ins as server-sent events: event {@code queue} with a QueueStatus at once and then when each answer
-   * asks for the next check-in or the room's phase changes (each one a check-in, so a connected buyer keeps the
-   * place), until the answer is
-   * final (admitted, the pass ran out, sold out, closed, no room). Bounded like the sale streams.
+   * The check-ins as server-sent events: event {@code queue} with a QueueStatus at once, then whenever the last
+   * answer asked for the next check-in or the room's phase changes (each one a check-in, so a connected buyer
+   * keeps the place), until the answer is final (admitted, the pass ran out, sold out, closed, no room). Bounded
+   * like the sale streams.
    */
   private Route events(UUID saleId, Optional<String> token) {
     return withTicket(saleId, token, first -> Routes.onOutcome(live.current(saleId), sale ->
@@ -171,19 +171,21 @@ public final class WaitingRoomRoutes {
     AtomicLong intervalNanos = new AtomicLong(0);
     Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, STREAM_LOOK, NotUsed.notUsed())
         .statefulMapConcat(() -> {
-          long[] lastAt = {Long.MIN_VALUE};
+          long[] lastAt = {0};
+          boolean[] opening = {true};
           Object[] lastPhase = {null};
           return tick -> {
-            // A check-in when the last answer asked for it, and at once when the room's phase changed (e.g. the
-            // stock is gone).
+            // A check-in at once, then when the last answer asked for it, and at once when the room's phase
+            // changed (e.g. the stock is gone).
             long nowNanos = System.nanoTime();
             Object phase = rooms.latest(saleId).map(heard -> heard.update().phase()).orElse(null);
-            boolean due = nowNanos - lastAt[0] >= intervalNanos.get()
+            boolean due = opening[0] || nowNanos - lastAt[0] >= intervalNanos.get()
                 || !java.util.Objects.equals(phase, lastPhase[0]);
             if (!due) {
               return List.of();
             }
             lastAt[0] = nowNanos;
+            opening[0] = false;
             lastPhase[0] = phase;
             return List.of(tick);
           };

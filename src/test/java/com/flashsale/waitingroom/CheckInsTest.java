@@ -117,6 +117,19 @@ class CheckInsTest {
   }
 
   @Test
+  void aBuyerBehindMoreBuyersThanUnitsLeftAndOpenHoldsGetsNoEstimate() {
+    Tickets.Ticket arrived = joining(START.plusSeconds(20));
+
+    QueueStatus withinReach = checkIn(board(Phase.ADMITTING, WATERMARK, 40, 10), arrived);
+    QueueStatus beyond = checkIn(board(Phase.ADMITTING, WATERMARK, 60, 10), arrived);
+
+    assertThat(withinReach.position()).isEqualTo(41);
+    assertThat(withinReach.etaSeconds()).as("41st, 50 units held: 41 at 10/s").isEqualTo(5);
+    assertThat(beyond.position()).isEqualTo(61);
+    assertThat(beyond.etaSeconds()).as("61st, 50 units held, none available").isNull();
+  }
+
+  @Test
   void beforeTheStartABuyerChecksInAfterHalfTheTimeLeftSoEveryoneIsBackAtTheStart() {
     clock.set(START.minus(Duration.ofMinutes(10)));
     Tickets.Ticket early = joining(clock.instant());
