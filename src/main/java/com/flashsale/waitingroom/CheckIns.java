@@ -75,9 +75,9 @@ final class CheckIns {
         position = ticket.shownPosition();
       }
     }
-    // No estimate for a buyer behind more buyers than there are units left and holds that may come back: the
-    // rate of the moment says nothing about when (or whether) their turn comes.
-    Long eta = position == null || room.rate() <= 0 || position > sale.available() + sale.reserved() ? null
+    // No estimate for a buyer with no unit in sight: the rate of the moment says nothing about when (or whether)
+    // their turn comes.
+    Long eta = position == null || room.rate() <= 0 || position > unitsInSight(sale) ? null
         : (long) Math.ceil(Math.max(position / room.rate(), secondsUntilCounted(ticket, sale, now)));
     boolean near = eta != null && eta <= settings.heartbeat().toSeconds();
     long waiting = Math.round(counts.from(room.watermark()));
@@ -111,8 +111,8 @@ final class CheckIns {
    * When a buyer whose turn is not near checks in next: after half the least time they can still wait (until the
    * start; or their place at the fastest rate this room could admit), so that a buyer far back asks seldom yet
    * is back long before the watermark could reach them; between a heartbeat and {@code longest-check-in}. While
-   * no unit is left, only as many buyers as there are open holds can be let in when those come back: anyone
-   * further back asks at the longest interval (a stream hears any change of phase at once). This is what keeps a
+   * no unit is left, anyone further back than the units in sight (the open holds, which may come back) asks at
+   * the longest interval (a stream hears any change of phase at once). This is what keeps a
    * big room's check-ins to a fraction of one a heartbeat per buyer.
    */
   private Duration checkInAfter(State state, Long position, double rate, SaleView sale, Instant now) {
@@ -120,12 +120,20 @@ final class CheckIns {
     double leastWait = switch (state) {
       case PREQUEUE -> Duration.between(now, sale.startsAt()).toMillis() / 1000.0;
       case UNITS_MAY_COME_BACK -> position == null ? 0
-          : position > sale.reserved() ? Double.MAX_VALUE : (position - 1) / fastest;
+          : position > unitsInSight(sale) ? Double.MAX_VALUE : (position - 1) / fastest;
       case WAITING, PAUSED -> position == null ? 0 : (position - 1) / fastest;
       default -> 0;
     };
     long seconds = Math.min((long) (leastWait / 2), settings.longestCheckIn().toSeconds());
     return seconds <= usualInterval().toSeconds() ? usualInterval() : Duration.ofSeconds(seconds);
+  }
+
+  /**
+   * The buyers who could be let in without any new hold coming and going first: one for each unit left and each
+   * open hold that may come back.
+   */
+  private static long unitsInSight(SaleView sale) {
+    return (long) sale.available() + sale.reserved();
   }
 
   /** The check-in interval near the front: somewhat within each heartbeat period, so every period counts it. */
