@@ -1,6 +1,8 @@
 -- wrk script: a purchase storm at one sale. Each request is a purchase by the next buyer token (read
 -- from a file, one JWT per line); each thread stops after its share of attempts. Counts statuses.
--- usage: wrk -tT -c64 -d120s -s purchase-storm.lua URL -- TOKENS_FILE SALE_ID ATTEMPTS_PER_THREAD T
+-- usage: wrk -tT -c64 -d120s -s purchase-storm.lua URL -- TOKENS_FILE SALE_ID ATTEMPTS_PER_THREAD T [METHOD PATH]
+-- With METHOD and PATH it sends those instead of purchases (TOKENS_FILE "-": no Authorization header), so a
+-- health check or a bare server's constant route is measured by the same client, counted the same way.
 -- Thread i of T sends the buyers at positions i, i+T, i+2T, ... so every buyer is used in turn.
 -- wrk's main thread sleeps the whole -d even when the threads stop early, so the script times itself:
 -- from its first request to its last answer, with a monotonic clock through LuaJIT's FFI.
@@ -26,8 +28,11 @@ end
 
 function init(args)
   tokens = {}
-  for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
-  path = "/api/sales/" .. args[2] .. "/purchase"
+  if args[1] ~= "-" then
+    for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+  end
+  method = args[5] or "POST"
+  path = args[6] or ("/api/sales/" .. args[2] .. "/purchase")
   limit = tonumber(args[3])
   nthreads = tonumber(args[4])
   sent, answered = 0, 0
@@ -37,9 +42,12 @@ end
 
 function request()
   if sent == 0 then first_ms = now_ms() end
-  local token = tokens[(sent * nthreads + id) % #tokens + 1]
+  local headers = {}
+  if #tokens > 0 then
+    headers["Authorization"] = "Bearer " .. tokens[(sent * nthreads + id) % #tokens + 1]
+  end
   sent = sent + 1
-  return wrk.format("POST", path, { ["Authorization"] = "Bearer " .. token }, nil)
+  return wrk.format(method, path, headers, nil)
 end
 
 function response(status, headers, body)

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -219,19 +217,11 @@ public final class StormBenchmark implements Callable<Integer> {
   /** Runs wrk with the purchase-storm script; answers its summary line. */
   private String runWrk(String saleId, List<String> tokenList, int attemptCount, int threads, int connections)
       throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("storm");
-    Path tokensFile = Files.write(dir.resolve("tokens.txt"), tokenList);
-    Path script = dir.resolve("purchase-storm.lua");
-    try (InputStream in = StormBenchmark.class.getResourceAsStream("/bench/purchase-storm.lua")) {
-      Files.copy(in, script);
+    Path tokensFile = Files.write(Files.createTempFile("storm-tokens", ".txt"), tokenList);
+    try {
+      return Wrk.purchases(url, tokensFile, saleId, attemptCount / threads, threads, connections, maxSeconds).line();
+    } finally {
+      Files.deleteIfExists(tokensFile);
     }
-    Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + maxSeconds + "s", "--timeout",
-        "10s", "-s", script.toString(), url, "--", tokensFile.toString(), saleId, String.valueOf(attemptCount / threads),
-        String.valueOf(threads))
-        .redirectErrorStream(true).start();
-    String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    wrk.waitFor();
-    return output.lines().filter(l -> l.startsWith("STORM")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("wrk said: " + output));
   }
 }
