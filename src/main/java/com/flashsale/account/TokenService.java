@@ -5,6 +5,8 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,15 +20,26 @@ import java.util.Optional;
  * so the library matters: java-jwt (JDK Base64, Jackson) verifies in under half the time
  * nimbus-jose-jwt took (parse, verify and read the claims: 1.8 µs against 4.2 µs, warmed, in a loop on a
  * 2-core machine).
+ *
+ * <p>A buyer's client sends the same token with every request (retries, polls, each purchase of a flash crowd), so
+ * tokens that verified are remembered, with their expiry, for a minute (at most {@link #REMEMBERED} of them): a
+ * token seen again costs one lookup instead of decoding two JSON documents and an HMAC. Only tokens that verified are
+ * remembered, so forged ones cannot fill the memory, and a remembered token is still refused once it expires.
  */
 public final class TokenService {
 
   public static final int MIN_SECRET_BYTES = 32;
+  static final int REMEMBERED = 100_000;
+
+  /** A verified token's caller and expiry. */
+  private record Verified(Principal principal, Instant expires) {}
 
   private final Algorithm algorithm;
   private final JWTVerifier verifier;
   private final Duration ttl;
   private final Clock clock;
+  private final Cache<String, Verified> verified = Caffeine.newBuilder()
+      .maximumSize(REMEMBERED).expireAfterWrite(Duration.ofMinutes(1)).build();
 
   public TokenService(String secret, Duration ttl, Clock clock) {
     byte[] key = secret.getBytes(StandardCharsets.UTF_8);
@@ -56,6 +69,10 @@ public final class TokenService {
     if (token == null || token.length() > 4096) {
       return Optional.empty();
     }
+    Verified known = verified.getIfPresent(token);
+    if (known != null) {
+      return known.expires().isAfter(clock.instant()) ? Optional.of(known.principal()) : Optional.empty();
+    }
     try {
       DecodedJWT jwt = verifier.verify(token);
       Instant expires = jwt.getExpiresAtAsInstant();
@@ -65,7 +82,9 @@ public final class TokenService {
           || subject.length() > 64 || role == null) {
         return Optional.empty();
       }
-      return Optional.of(new Principal(subject, Role.fromWire(role)));
+      Principal principal = new Principal(subject, Role.fromWire(role));
+      verified.put(token, new Verified(principal, expires));
+      return Optional.of(principal);
     } catch (JWTVerificationException | IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -32,7 +32,7 @@ public final class Auth {
           .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
           .flatMap(value -> tokens.verify(value.substring(BEARER.length()).strip()));
       return principal.map(caller -> limits.perUser(caller.userId(), () -> inner.apply(caller)))
-          .orElseGet(() -> complete(Problem.response(ErrorCode.UNAUTHORIZED,
+          .orElseGet(() -> complete(Problem.constant(ErrorCode.UNAUTHORIZED,
               header.isPresent() ? "The token is invalid or expired" : "A bearer token is required")));
     });
   }
@@ -40,6 +40,6 @@ public final class Auth {
   public Route admin(Function<Principal, Route> inner) {
     return authenticated(principal -> principal.isAdmin()
         ? inner.apply(principal)
-        : complete(Problem.response(ErrorCode.FORBIDDEN, "This needs an admin")));
+        : complete(Problem.constant(ErrorCode.FORBIDDEN, "This needs an admin")));
   }
 }

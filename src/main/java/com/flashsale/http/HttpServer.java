@@ -42,10 +42,11 @@ public final class HttpServer {
         // A path under /api that no endpoint serves counts against its client's rate all the same.
         pathPrefix("api", () -> limits.perClientIp(() -> reject())),
         site.routes());
+    // Built once: a directive asks for its inner route per request, which must not build handlers each time.
+    Route rejectionsHandled = handleRejections(ProblemHandlers.rejections(), () -> tree);
+    Route handled = handleExceptions(ProblemHandlers.exceptions(), () -> rejectionsHandled);
     return timed(metrics, () -> withRequestTimeoutResponse(
-        request -> Problem.response(ErrorCode.OVERLOADED, "The request timed out"),
-        () -> handleExceptions(ProblemHandlers.exceptions(), () -> handleRejections(ProblemHandlers.rejections(),
-            () -> tree))));
+        request -> Problem.constant(ErrorCode.OVERLOADED, "The request timed out"), () -> handled));
   }
 
   /**

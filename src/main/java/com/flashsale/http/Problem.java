@@ -8,6 +8,8 @@ import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.flashsale.ErrorCode;
 import com.flashsale.Outcome;
 import java.util.List;
@@ -27,7 +29,19 @@ public final class Problem {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Body(String type, String title, int status, String code, String detail, List<ApiError.FieldError> errors) {}
 
+  /** Answers that never change, serialised once each: a sold-out sale's rejections are most of a flash crowd's. */
+  private static final Cache<ErrorCode, Cache<String, HttpResponse>> CONSTANT = Caffeine.newBuilder().build();
+
   private Problem() {}
+
+  /**
+   * The same as {@link #response(ErrorCode, String)}, remembered: for answers a node gives over and over with the
+   * same detail (at most a thousand different ones per code are kept), never for a detail that quotes the request.
+   */
+  public static HttpResponse constant(ErrorCode code, String detail) {
+    return CONSTANT.get(code, c -> Caffeine.newBuilder().maximumSize(1_000).build())
+        .get(detail, d -> response(code, d));
+  }
 
   public static HttpResponse response(ApiError error) {
     return response(error.code(), error.code().status, error.detail(), error.errors());

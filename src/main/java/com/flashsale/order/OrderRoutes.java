@@ -102,7 +102,7 @@ public final class OrderRoutes {
         : live.rejectionAtEdge(saleId, admitted);
     if (atEdge.isPresent()) {
       metrics.recordPurchase(atEdge.get().code().name());
-      return complete(Problem.response(atEdge.get().code(), atEdge.get().detail()));
+      return complete(Problem.constant(atEdge.get().code(), atEdge.get().detail()));
     }
     CompletionStage<Outcome<OrderDetails>> reserved = purchasesInFlight.run(() ->
             sales.order(saleId, replyTo -> new SaleCommand.Reserve(buyer.userId(), quantity, key, admitted, sales.deadline(), replyTo), OrderDetails.class))

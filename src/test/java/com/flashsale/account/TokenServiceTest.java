@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import com.flashsale.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** The token rules on their own; {@code HostileInputTest} sends the same attacks through every endpoint. */
@@ -28,6 +29,32 @@ class TokenServiceTest {
 
     assertThat(at(NOW.plusSeconds(3599)).verify(token)).contains(new Principal("user-1", Role.ADMIN));
     assertThat(at(NOW.plusSeconds(3600)).verify(token)).isEmpty();
+  }
+
+  @Test
+  void aRememberedTokenIsStillRefusedOnceItExpires() {
+    TestClock clock = new TestClock(NOW);
+    TokenService tokens = new TokenService(SECRET, Duration.ofHours(1), clock);
+    String token = tokens.issue("user-1", Role.CUSTOMER);
+
+    assertThat(tokens.verify(token)).contains(new Principal("user-1", Role.CUSTOMER));
+    clock.advance(Duration.ofSeconds(3599));
+    assertThat(tokens.verify(token)).as("remembered, still valid").contains(new Principal("user-1", Role.CUSTOMER));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tokens.verify(token)).as("remembered, expired").isEmpty();
+  }
+
+  @Test
+  void aForgedTokenIsRefusedEvenAfterTheGenuineOneWasRemembered() {
+    TokenService tokens = at(NOW);
+    String genuine = tokens.issue("user-1", Role.CUSTOMER);
+    String[] parts = genuine.split("\\.");
+    String admin = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("customer", "admin")
+            .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(tokens.verify(genuine)).isPresent();
+    assertThat(tokens.verify(parts[0] + "." + admin + "." + parts[2])).isEmpty();
   }
 
   @Test
