@@ -53,12 +53,18 @@ import com.flashsale.sale.SaleClient;
 import com.flashsale.sale.SaleRoutes;
 import com.flashsale.sale.SaleScheduler;
 import com.flashsale.sale.SaleSettings;
+import com.flashsale.sale.WarmupSales;
 import com.flashsale.storage.Database;
+import com.flashsale.warmup.Warmup;
 import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,10 +138,11 @@ public final class FlashSaleNode {
     OrderBatcher.Settings batching = OrderBatcher.Settings.fromConfig(config);
     JournalHistory journal = new JournalHistory(system, db);
     KnownSales knownSales = KnownSales.start(system, journal, KnownSales.Settings.fromConfig(config));
+    WarmupSales warmupSales = new WarmupSales();
     SaleClient sales = new SaleClient(system, askTimeout, batching.enabled()
-        ? system.systemActorOf(OrderBatcher.create(batching, askTimeout, metrics::recordReserveBatch),
+        ? system.systemActorOf(OrderBatcher.create(batching, askTimeout, metrics::recordReserveBatch, warmupSales),
             "order-batcher", Props.empty())
-        : null, knownSales);
+        : null, knownSales, warmupSales);
     OrderHistory orders = new OrderQueries(db);
     ReadModelProjection.init(system, db, metrics::recordProjectionLag, metrics::recordSkippedEventsApplied);
     Products products = new Products(db);
@@ -151,7 +158,9 @@ public final class FlashSaleNode {
     StreamSlots streamSlots = new StreamSlots(config.getInt("flashsale.live-view.sse.max-streams"),
         config.getInt("flashsale.live-view.sse.max-streams-per-client"));
 
-    HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY);
+    AtomicReference<Warmup> warmup = new AtomicReference<>(); // started once the port is bound
+    HealthRoutes health = new HealthRoutes(system, db, Sale.ENTITY_KEY, () -> warmup.get() != null
+        && warmup.get().isDone());
     List<Endpoint> operations = Endpoint.all(health.endpoints(), new OperationsRoutes(metrics).endpoints());
     List<Endpoint> api = Endpoint.all(
         new AccountRoutes(accounts, auth, json, limits, limits.enabled()
@@ -173,7 +182,17 @@ public final class FlashSaleNode {
             config.getInt("flashsale.http.port"), route)
         .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
     log.info("FlashSale node {} serving HTTP on {}", system.address(), binding.localAddress());
+    warmup.set(Warmup.start(Warmup.Settings.fromConfig(config), system, sales, warmupSales, tokens, metrics, db, clock,
+        ownAddress(binding.localAddress())));
     return new Running(system, binding, tokens, gateway, live, Endpoint.all(operations, api));
+  }
+
+  /** This node's HTTP base URL for requests from itself: loopback when it listens on every address. */
+  private static String ownAddress(InetSocketAddress bound) {
+    InetAddress address = bound.getAddress();
+    String host = address.isAnyLocalAddress() ? "127.0.0.1"
+        : address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+    return "http://" + host + ":" + bound.getPort();
   }
 
   /** 0 means half the cores: hashing can take that much of the node, never all of it. */

@@ -10,6 +10,7 @@ import com.flashsale.storage.Database;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import akka.actor.typed.javadsl.AskPattern;
@@ -20,8 +21,8 @@ import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.cluster.sharding.ShardRegion.CurrentShardRegionState;
 
 /**
- * Alive: the process answers. Ready: this node is an Up cluster member, the database answers and
- * sharding has started, so nginx may send it traffic.
+ * Alive: the process answers. Ready: this node is an Up cluster member, has warmed up ({@code warmup.Warmup}), the
+ * database answers and sharding has started, so nginx may send it traffic.
  */
 public final class HealthRoutes {
 
@@ -30,11 +31,13 @@ public final class HealthRoutes {
   private final ActorSystem<?> system;
   private final Database db;
   private final EntityTypeKey<?> entityType;
+  private final BooleanSupplier warmedUp;
 
-  public HealthRoutes(ActorSystem<?> system, Database db, EntityTypeKey<?> entityType) {
+  public HealthRoutes(ActorSystem<?> system, Database db, EntityTypeKey<?> entityType, BooleanSupplier warmedUp) {
     this.system = system;
     this.db = db;
     this.entityType = entityType;
+    this.warmedUp = warmedUp;
   }
 
   public List<Endpoint> endpoints() {
@@ -49,6 +52,9 @@ public final class HealthRoutes {
   private CompletionStage<String> readiness() {
     if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       return CompletableFuture.completedFuture("This node is not an Up cluster member yet");
+    }
+    if (!warmedUp.getAsBoolean()) {
+      return CompletableFuture.completedFuture("This node is warming up");
     }
     CompletionStage<Boolean> shardRegionAnswers = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),

@@ -51,7 +51,7 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> purchases = new ConcurrentHashMap<>();
-  private final DistributionSummary reserveBatchSize;
+  private volatile DistributionSummary reserveBatchSize;
   private final Map<String, AtomicLong> projectionLagNanos = new ConcurrentHashMap<>();
   private final Counter entityRestarts;
   private final Counter journalWriteFailures;
@@ -67,10 +67,7 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    reserveBatchSize = DistributionSummary.builder("flashsale.reserve.batch.size")
-        .description("Order commands (purchases, payment steps, cancellations) decided together in one batch by a sale entity")
-        .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
-        .register(registry);
+    reserveBatchSize = reserveBatchSize();
     purchaseCounter(RESERVED);
     entityRestarts = Counter.builder("flashsale.entity.restarts")
         .description("Sale entities restarted from the journal after a journal failure (a write or a recovery)")
@@ -105,6 +102,27 @@ public final class Metrics implements AutoCloseable, SaleMonitor {
     ClusterMetrics.bind(metrics.registry, system, entityType);
     system.getWhenTerminated().thenRun(metrics::close);
     return metrics;
+  }
+
+  /**
+   * Forgets the requests, purchases and batches counted so far: a starting node's own warm-up traffic
+   * ({@code warmup.Warmup}), which no dashboard should show. Its meters start again from zero, as at a start.
+   */
+  public void forgetTraffic() {
+    requestTimers.values().forEach(registry::remove);
+    requestTimers.clear();
+    purchases.values().forEach(registry::remove);
+    purchases.clear();
+    purchaseCounter(RESERVED);
+    registry.remove(reserveBatchSize);
+    reserveBatchSize = reserveBatchSize();
+  }
+
+  private DistributionSummary reserveBatchSize() {
+    return DistributionSummary.builder("flashsale.reserve.batch.size")
+        .description("Order commands (purchases, payment steps, cancellations) decided together in one batch by a sale entity")
+        .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
+        .register(registry);
   }
 
   /** One answered HTTP request; {@code route} is its template (or {@code unmatched}), never the raw path. */

@@ -65,18 +65,21 @@ public final class OrderBatcher extends AbstractBehavior<OrderBatcher.Command> {
   private final Duration askTimeout;
   private final ClusterSharding sharding;
   private final IntConsumer batchSizes;
+  private final WarmupSales warmups;
   private final TimerScheduler<Command> timers;
   private final Map<UUID, Lane> lanes = new HashMap<>();
 
   /** @param batchSizes told the size of every batch sent (the {@code flashsale_reserve_batch_size} meter) */
-  public static Behavior<Command> create(Settings settings, Duration askTimeout, IntConsumer batchSizes) {
+  public static Behavior<Command> create(Settings settings, Duration askTimeout, IntConsumer batchSizes,
+      WarmupSales warmups) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new OrderBatcher(context, timers, settings, askTimeout, batchSizes)));
+        new OrderBatcher(context, timers, settings, askTimeout, batchSizes, warmups)));
   }
 
   private OrderBatcher(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
-      Duration askTimeout, IntConsumer batchSizes) {
+      Duration askTimeout, IntConsumer batchSizes, WarmupSales warmups) {
     super(context);
+    this.warmups = warmups;
     this.timers = timers;
     this.settings = settings;
     this.askTimeout = askTimeout;
@@ -156,7 +159,7 @@ public final class OrderBatcher extends AbstractBehavior<OrderBatcher.Command> {
     // Done or not (a timeout, the entity moving), the lane moves on: each request has its own ask timeout. A
     // batch the entity could not take or write is answered at once, so only a batch lost on the way (its
     // node crashed) holds the lane until the timeout.
-    getContext().ask(SaleReply.class, sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()), askTimeout,
+    getContext().ask(SaleReply.class, sharding.entityRefFor(Sale.ENTITY_KEY, warmups.entityId(saleId)), askTimeout,
         replyTo -> new OrderBatch(batch, replyTo), (reply, failure) -> new BatchDone(saleId));
   }
 }

@@ -51,10 +51,20 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
   /** Events are tagged for the read-side projections, one tag per slice of sales. */
   public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sale-" + i).toList();
 
+  /**
+   * The entity id of a warm-up sale ({@link WarmupSales}): its sale id behind this prefix. Its events and snapshots
+   * go to the warm-up journal and snapshot store (tables nothing else reads) under a persistence id of their own.
+   */
+  static final String WARMUP_PREFIX = "warmup-";
+  private static final String WARMUP_ENTITY = "SaleWarmup";
+  private static final String WARMUP_JOURNAL = "flashsale-warmup-journal";
+  private static final String WARMUP_SNAPSHOT_STORE = "flashsale-warmup-snapshot-store";
+
   private static final String EXPIRY_TIMER = "expiry";
   private static final String ROOM_TIMER = "room";
 
   private final String saleId;
+  private final boolean warmup;
   private final String tag;
   private final Clock clock;
   private final SaleSettings settings;
@@ -91,12 +101,14 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
    */
   public static Behavior<SaleCommand> create(String saleId, Clock clock, SaleSettings settings, PaymentGateway gateway,
       SaleMonitor monitor) {
+    boolean warmup = saleId.startsWith(WARMUP_PREFIX);
+    String id = warmup ? saleId.substring(WARMUP_PREFIX.length()) : saleId;
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       SaleInbox inbox = new SaleInbox(settings.maxWaitingRequests(),
           ctx.getSystem().settings().config().getInt("akka.persistence.typed.stash-capacity"));
       PaymentSettlement settlement = new PaymentSettlement(gateway, settings.settleAfter(), settings.gatewayTimeout(),
           ctx, monitor);
-      Sale sale = new Sale(saleId, clock, settings, timers, ctx, inbox, settlement, monitor);
+      Sale sale = new Sale(id, warmup, clock, settings, timers, ctx, inbox, settlement, monitor);
       return Behaviors.intercept(() -> inbox, sale);
     }));
   }
@@ -114,18 +126,19 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     return TAGS.get(Math.floorMod(saleId.hashCode(), TAGS.size()));
   }
 
-  private Sale(String saleId, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
+  private Sale(String saleId, boolean warmup, Clock clock, SaleSettings settings, TimerScheduler<SaleCommand> timers,
       ActorContext<SaleCommand> context, SaleInbox inbox,
       PaymentSettlement settlement, SaleMonitor monitor) {
     // A failed journal write or recovery restarts the entity (after a back-off) from the journal. Its
     // children (the pub-sub topic) are kept: this object, which holds them, lives on.
-    super(persistenceIdOf(saleId),
+    super(warmup ? PersistenceId.of(WARMUP_ENTITY, saleId) : persistenceIdOf(saleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1)
             .withStopChildren(false));
     this.inbox = inbox;
     this.settlement = settlement;
     this.monitor = monitor;
     this.saleId = saleId;
+    this.warmup = warmup;
     this.tag = tagFor(saleId);
     this.clock = clock;
     this.settings = settings;
@@ -135,6 +148,16 @@ public final class Sale extends EventSourcedBehaviorWithEnforcedReplies<SaleComm
     this.topic = context.spawn(Topic.create(SaleUpdate.class, SaleUpdate.topicName(saleId)), "updates");
     this.decisions = new SaleDecisions(settings, this::afterChange, Effect());
     this.room = new RoomControl(settings.room(), clock.instant());
+  }
+
+  @Override
+  public String journalPluginId() {
+    return warmup ? WARMUP_JOURNAL : "";
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return warmup ? WARMUP_SNAPSHOT_STORE : "";
   }
 
   @Override

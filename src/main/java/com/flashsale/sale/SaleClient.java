@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *
  * <p>Every request but a create names a sale a client chose, so it reaches the entity only if the sale exists
  * ({@link KnownSales}); otherwise it is answered here exactly as the entity answers a sale it does not have, and
- * no entity starts.
+ * no entity starts. A starting node's {@link WarmupSales} reach entities of their own.
  */
 public final class SaleClient {
 
@@ -38,16 +38,18 @@ public final class SaleClient {
   private final Executor dispatcher;
   private final ActorRef<OrderBatcher.Command> batcher;
   private final KnownSales known;
+  private final WarmupSales warmups;
 
   /** @param batcher null sends every purchase to its entity on its own */
   public SaleClient(ActorSystem<?> system, Duration askTimeout, ActorRef<OrderBatcher.Command> batcher,
-      KnownSales known) {
+      KnownSales known, WarmupSales warmups) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.dispatcher = system.executionContext();
     this.batcher = batcher;
     this.known = known;
+    this.warmups = warmups;
   }
 
   /**
@@ -85,7 +87,7 @@ public final class SaleClient {
    */
   public CompletionStage<Outcome<SaleDetails>> create(UUID saleId, SaleTerms terms, String admin) {
     return askEntity(saleId, replyTo -> new SaleCommand.Create(terms, admin, deadline(), replyTo)).thenApply(reply -> {
-      if (reply instanceof SaleDetails) {
+      if (reply instanceof SaleDetails && !warmups.isOpen(saleId)) {
         known.created(saleId);
       }
       return expect(reply, SaleDetails.class);
@@ -97,7 +99,7 @@ public final class SaleClient {
    * answer arrives on a database thread; the request goes on from the actor system's dispatcher.
    */
   private CompletionStage<SaleReply> ifExists(UUID saleId, Supplier<CompletionStage<SaleReply>> request) {
-    if (known.isKnown(saleId)) {
+    if (known.isKnown(saleId) || warmups.isOpen(saleId)) {
       return request.get();
     }
     return known.exists(saleId).thenComposeAsync(
@@ -105,7 +107,7 @@ public final class SaleClient {
   }
 
   private CompletionStage<SaleReply> askEntity(UUID saleId, Function<ActorRef<SaleReply>, SaleCommand> command) {
-    return onDispatcher(sharding.entityRefFor(Sale.ENTITY_KEY, saleId.toString()).ask(command::apply, askTimeout));
+    return onDispatcher(sharding.entityRefFor(Sale.ENTITY_KEY, warmups.entityId(saleId)).ask(command::apply, askTimeout));
   }
 
   /**

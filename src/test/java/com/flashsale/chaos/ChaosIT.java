@@ -51,6 +51,7 @@ class ChaosIT {
         "FLASHSALE_JWT_SECRET", JWT_SECRET,
         // Every simulated buyer is 127.0.0.1; the limits themselves are tested in RateLimitTest and NginxTest.
         "FLASHSALE_RATE_LIMITS", "off",
+        "FLASHSALE_WARMUP", "off", // WarmupTest covers it; here each joining node would warm up for 25 s
         "FLASHSALE_NODE_JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError",
         "FLASHSALE_PAYMENT_DELAY", "20ms");
     try (LocalClusterProcess local = LocalClusterProcess.start(directory.resolve("local"), 3, env)) {

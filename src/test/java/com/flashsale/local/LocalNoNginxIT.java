@@ -20,12 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalNoNginxIT {
 
+  /** WarmupTest covers the warm-up; these three starts would each take up to 25 s longer with it. */
+  private static final Map<String, String> NO_WARMUP = Map.of("FLASHSALE_WARMUP", "off");
+
   @TempDir
   Path data;
 
   @Test
   void nodeOneServesTheEntryPortItselfWithoutNginx() throws Exception {
-    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, NO_WARMUP, "--no-nginx")) {
       assertThat(local.log()).contains("FlashSale is running: 1 node(s).").doesNotContain("behind nginx");
       assertThat(local.api().get("/health/ready", null).status()).isEqualTo(200);
       assertThat(local.api().get("/api/sales", null).status()).isEqualTo(200);
@@ -38,7 +41,7 @@ class LocalNoNginxIT {
   @Test
   void generatesTheSecretsOfItsDataDirectoryShowsThePasswordOnceAndKeepsThemPrivate() throws Exception {
     String password;
-    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+    try (LocalClusterProcess local = LocalClusterProcess.start(data, 1, NO_WARMUP, "--no-nginx")) {
       password = local.adminPassword();
       assertThat(password).hasSizeGreaterThanOrEqualTo(20);
       assertThat(local.log()).contains("password " + password + ", generated now");
@@ -49,7 +52,7 @@ class LocalNoNginxIT {
       assertThat(local.api().post("/api/auth/login", null,
           Map.of("email", "admin@flashsale.local", "password", password)).status()).isEqualTo(200);
     }
-    try (LocalClusterProcess again = LocalClusterProcess.start(data, 1, Map.of(), "--no-nginx")) {
+    try (LocalClusterProcess again = LocalClusterProcess.start(data, 1, NO_WARMUP, "--no-nginx")) {
       assertThat(again.adminPassword()).isEqualTo(password);
       assertThat(again.log()).doesNotContain(password);
     }

@@ -45,6 +45,8 @@ public final class TestNodes {
     overrides.put("flashsale.payment.simulator-delay", "10ms");
     // Every test client is 127.0.0.1; RateLimitTest switches the limits on.
     overrides.put("flashsale.rate-limits.enabled", "off");
+    // Ready at once; WarmupTest switches the warm-up on.
+    overrides.put("flashsale.warmup.enabled", "off");
     overrides.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
     overrides.put("akka.remote.artery.canonical.port", clusterPort);
     overrides.put("akka.cluster.seed-nodes", seedPorts.stream().map(p -> "akka://flashsale@127.0.0.1:" + p).toList());

@@ -1,0 +1,267 @@
+package com.flashsale.warmup;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import com.flashsale.Outcome;
+import com.flashsale.account.Role;
+import com.flashsale.account.TokenService;
+import com.flashsale.ops.Metrics;
+import com.flashsale.sale.SaleClient;
+import com.flashsale.sale.SaleTerms;
+import com.flashsale.sale.WarmupSales;
+import com.flashsale.storage.Database;
+import com.typesafe.config.Config;
+import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A starting node's warm-up. A node that has served nothing yet answers a flash crowd's first seconds at a third of
+ * its warm speed while its JIT compiles. So before it says ready ({@code /health/ready}), it sends its own HTTP port
+ * what a flash sale sends: purchases by thousands of buyers (each its own token, its own client address, so rate
+ * limits see them as the crowd they play) at a live sale, purchases answered at the edge (a sale not started yet),
+ * bad tokens, health checks, reads and event streams of the sale. It stops once the JIT has settled (its compilation
+ * time grows by less than {@code settled} in a second, after {@code min-duration}) or at {@code max-duration}.
+ *
+ * <p>Nothing of it stays visible. The sales it buys from are {@link WarmupSales}: ids only this process knows, and
+ * only until the warm-up ends; their entities write to the warm-up tables, which nothing else reads (rows older than
+ * an hour are deleted by the next warm-up); no other node hears of them; and the request, purchase and batch meters
+ * start from zero after it. Run once per node start by {@code FlashSaleNode}, on a thread of its own; a failure ends
+ * the warm-up early (logged) and never the node.
+ */
+public final class Warmup {
+
+  private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+
+  /** The buyers' client addresses: the benchmarking range (RFC 2544), which no real client has. */
+  private static final int ADDRESSES = 4096;
+
+  public record Settings(boolean enabled, Duration minDuration, Duration maxDuration, Duration settled,
+      int concurrency, int buyers) {
+
+    public static Settings fromConfig(Config config) {
+      Config warmup = config.getConfig("flashsale.warmup");
+      return new Settings(warmup.getBoolean("enabled"), warmup.getDuration("min-duration"),
+          warmup.getDuration("max-duration"), warmup.getDuration("settled"), warmup.getInt("concurrency"),
+          warmup.getInt("buyers"));
+    }
+  }
+
+  private final Settings settings;
+  private final ActorSystem<?> system;
+  private final SaleClient sales;
+  private final WarmupSales warmups;
+  private final TokenService tokens;
+  private final Metrics metrics;
+  private final Database db;
+  private final Clock clock;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  private Warmup(Settings settings, ActorSystem<?> system, SaleClient sales, WarmupSales warmups, TokenService tokens,
+      Metrics metrics, Database db, Clock clock) {
+    this.settings = settings;
+    this.system = system;
+    this.sales = sales;
+    this.warmups = warmups;
+    this.tokens = tokens;
+    this.metrics = metrics;
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Starts warming up the node whose HTTP port is at {@code baseUrl}; done at once when switched off. */
+  public static Warmup start(Settings settings, ActorSystem<?> system, SaleClient sales, WarmupSales warmups,
+      TokenService tokens, Metrics metrics, Database db, Clock clock, String baseUrl) {
+    Warmup warmup = new Warmup(settings, system, sales, warmups, tokens, metrics, db, clock);
+    if (!settings.enabled()) {
+      warmup.done.complete(null);
+      return warmup;
+    }
+    Thread thread = new Thread(() -> warmup.run(baseUrl), "flashsale-warmup");
+    thread.setDaemon(true);
+    thread.start();
+    return warmup;
+  }
+
+  /** Whether the warm-up is over (or was never on): the node may say ready. */
+  public boolean isDone() {
+    return done.isDone();
+  }
+
+  private void run(String baseUrl) {
+    long started = System.nanoTime();
+    Map<Integer, LongAdder> answers = new ConcurrentSkipListMap<>();
+    try {
+      awaitUpMember();
+      deleteOldRows();
+      load(baseUrl, answers);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("The warm-up ended early: {}", e.toString());
+    } finally {
+      warmups.closeAll();
+      metrics.forgetTraffic();
+      done.complete(null);
+      log.info("Warmed up in {} ms; its requests to itself, by status (0: no answer): {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), answers);
+    }
+  }
+
+  /** Sales need sharding, which runs once this node is an Up member. */
+  private void awaitUpMember() throws InterruptedException {
+    long deadline = System.nanoTime() + settings.maxDuration().toNanos() * 4;
+    while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("this node did not become an Up member");
+      }
+      Thread.sleep(100); // membership has no future to wait on from a plain thread
+    }
+  }
+
+  /** Warm-up events of earlier starts (an hour old or more), so the warm-up tables stay small. */
+  private void deleteOldRows() {
+    long before = clock.millis() - Duration.ofHours(1).toMillis();
+    db.run(c -> {
+      try (PreparedStatement events = c.prepareStatement("DELETE FROM warmup_event_journal WHERE write_timestamp < ?");
+           PreparedStatement snapshots = c.prepareStatement("DELETE FROM warmup_snapshot WHERE created < ?")) {
+        events.setLong(1, before);
+        snapshots.setLong(1, before);
+        return events.executeUpdate() + snapshots.executeUpdate();
+      }
+    }).toCompletableFuture().join();
+  }
+
+  /** Sends the crowd's requests until the JIT settles or time is up, counting the answers by status. */
+  private void load(String base, Map<Integer, LongAdder> answers) throws Exception {
+    List<String> buyers = new ArrayList<>(settings.buyers());
+    for (int i = 0; i < settings.buyers(); i++) {
+      buyers.add(tokens.issue("warmup-" + UUID.randomUUID(), Role.CUSTOMER));
+    }
+    Instant now = clock.instant();
+    Instant ends = now.plus(settings.maxDuration()).plus(Duration.ofMinutes(1));
+    UUID notStarted = open(now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)).plus(Duration.ofMinutes(1)));
+    UUID live = open(now.minusSeconds(1), ends);
+    List<EventStream> streams = List.of(EventStream.open(http, base + "/api/sales/" + live + "/events"),
+        EventStream.open(http, base + "/api/sales/" + notStarted + "/events"));
+
+    Semaphore inFlight = new Semaphore(settings.concurrency());
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long started = System.nanoTime();
+    long nextCheck = started + TimeUnit.SECONDS.toNanos(1);
+    long compiledBefore = jit.getTotalCompilationTime();
+    long sent = 0;
+    int buyer = 0;
+    while (System.nanoTime() - started < settings.maxDuration().toNanos()) {
+      if (buyer == buyers.size()) { // each buyer buys once per sale: the next round buys from a new sale
+        buyer = 0;
+        live = open(clock.instant().minusSeconds(1), ends);
+      }
+      String token = buyers.get(buyer);
+      HttpRequest request = switch ((int) (sent % 10)) {
+        case 6 -> purchase(base, notStarted, token, sent);
+        case 7 -> get(base + "/health/alive", sent);
+        case 8 -> get(base + "/api/sales/" + live, sent);
+        case 9 -> purchase(base, live, "not-a-token", sent);
+        default -> purchase(base, live, buyers.get(buyer++), sent);
+      };
+      inFlight.acquire();
+      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+        answers.computeIfAbsent(failure == null ? response.statusCode() : 0, status -> new LongAdder()).increment();
+        inFlight.release();
+      });
+      sent++;
+      if (System.nanoTime() >= nextCheck) {
+        long compiled = jit.getTotalCompilationTime();
+        if (System.nanoTime() - started >= settings.minDuration().toNanos()
+            && compiled - compiledBefore < settings.settled().toMillis()) {
+          break;
+        }
+        compiledBefore = compiled;
+        nextCheck += TimeUnit.SECONDS.toNanos(1);
+      }
+    }
+    // Every answer in before the meters forget the warm-up, and before its sales' ids are closed.
+    inFlight.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS);
+    streams.forEach(EventStream::close);
+  }
+
+  /** A new warm-up sale of the most units a sale may have, one per buyer, holds of the shortest time. */
+  private UUID open(Instant startsAt, Instant endsAt) {
+    UUID saleId = warmups.open();
+    SaleTerms terms = new SaleTerms(UUID.randomUUID().toString(), BigDecimal.ONE, 1_000_000, startsAt, endsAt, 1, 10,
+        null);
+    Outcome<?> created = sales.create(saleId, terms, "warmup").toCompletableFuture().join();
+    if (created instanceof Outcome.Rejected<?> rejected) {
+      throw new IllegalStateException("a warm-up sale was refused: " + rejected);
+    }
+    return saleId;
+  }
+
+  private static HttpRequest purchase(String base, UUID saleId, String token, long n) {
+    return request(base + "/api/sales/" + saleId + "/purchase", n).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+  }
+
+  private static HttpRequest get(String url, long n) {
+    return request(url, n).GET().build();
+  }
+
+  private static HttpRequest.Builder request(String url, long n) {
+    int address = (int) (n % ADDRESSES);
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("X-Real-IP", "198.18." + (address / 250) + "." + (address % 250 + 1));
+  }
+
+  /** A sale's event stream, read and dropped until closed. */
+  private record EventStream(CompletableFuture<HttpResponse<InputStream>> response) {
+
+    static EventStream open(HttpClient http, String url) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+          .header("X-Real-IP", "198.18.200.1").GET().build();
+      CompletableFuture<HttpResponse<InputStream>> response =
+          http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+      response.thenAcceptAsync(answer -> {
+        try (InputStream body = answer.body()) {
+          body.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException closed) {
+          // closed by close()
+        }
+      });
+      return new EventStream(response);
+    }
+
+    void close() {
+      response.thenAccept(answer -> {
+        try {
+          answer.body().close();
+        } catch (java.io.IOException ignored) {
+          // already closed
+        }
+      });
+    }
+  }
+}
