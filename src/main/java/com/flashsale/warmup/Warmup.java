@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * its warm speed while its JIT compiles. So before it says ready ({@code /health/ready}), it sends its own HTTP port
  * what a flash sale sends: purchases by thousands of buyers (each its own token, its own client address, so rate
  * limits see them as the crowd they play) at a live sale, purchases answered at the edge (a sale not started yet),
- * bad tokens, health checks, reads and event streams of the sale. It stops once the JIT has settled (its compilation
- * time grows by less than {@code settled} in a second, after {@code min-duration}) or at {@code max-duration}.
+ * bad tokens, health checks, reads and event streams of the sale. The load stops once the JIT has settled (its
+ * compilation time grows by less than {@code settled} in a second, after {@code min-duration}) or 5 s before
+ * {@code max-duration}; then, without load, the JIT compiles what it queued, until it settles or the bound.
  *
  * <p>Nothing of it stays visible. The sales it buys from are {@link WarmupSales}: ids only this process knows, and
  * only until the warm-up ends; their entities write to the warm-up tables, which nothing else reads (rows older than
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class Warmup {
 
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+
+  /** The last part of the warm-up, without load: the JIT compiles what it queued (measured: about 4 s of it). */
+  private static final Duration DRAIN = Duration.ofSeconds(5);
 
   /** The buyers' client addresses: the benchmarking range (RFC 2544), which no real client has. */
   private static final int ADDRESSES = 4096;
@@ -169,13 +173,13 @@ public final class Warmup {
         EventStream.open(http, base + "/api/sales/" + notStarted + "/events"));
 
     Semaphore inFlight = new Semaphore(settings.concurrency());
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long started = System.nanoTime();
-    long nextCheck = started + TimeUnit.SECONDS.toNanos(1);
-    long compiledBefore = jit.getTotalCompilationTime();
+    // The load stops DRAIN before the bound, leaving the JIT time to compile what it queued under load.
+    long loadEnds = started + Math.max(settings.minDuration().toNanos(), settings.maxDuration().minus(DRAIN).toNanos());
+    JitWatch jit = new JitWatch(started);
     long sent = 0;
     int buyer = 0;
-    while (System.nanoTime() - started < settings.maxDuration().toNanos()) {
+    while (System.nanoTime() < loadEnds && !jit.settled(settings)) {
       if (buyer == buyers.size()) { // each buyer buys once per sale: the next round buys from a new sale
         buyer = 0;
         live = open(clock.instant().minusSeconds(1), ends);
@@ -194,19 +198,43 @@ public final class Warmup {
         inFlight.release();
       });
       sent++;
-      if (System.nanoTime() >= nextCheck) {
-        long compiled = jit.getTotalCompilationTime();
-        if (System.nanoTime() - started >= settings.minDuration().toNanos()
-            && compiled - compiledBefore < settings.settled().toMillis()) {
-          break;
-        }
-        compiledBefore = compiled;
-        nextCheck += TimeUnit.SECONDS.toNanos(1);
-      }
     }
     // Every answer in before the meters forget the warm-up, and before its sales' ids are closed.
     inFlight.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS);
     streams.forEach(EventStream::close);
+    while (System.nanoTime() - started < settings.maxDuration().toNanos() && !jit.settled(settings)) {
+      Thread.sleep(100); // the JIT's compilation time is read, not waited on
+    }
+  }
+
+  /**
+   * Whether the JIT has settled: its compilation time grew by less than {@code settled} over the last second, at
+   * least {@code min-duration} after the start.
+   */
+  private static final class JitWatch {
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final long started;
+    private long since;
+    private long compiledThen;
+    private boolean settled;
+
+    JitWatch(long started) {
+      this.started = started;
+      this.since = started;
+      this.compiledThen = jit.getTotalCompilationTime();
+    }
+
+    boolean settled(Settings settings) {
+      long now = System.nanoTime();
+      if (now - since >= TimeUnit.SECONDS.toNanos(1)) {
+        long compiled = jit.getTotalCompilationTime();
+        settled = now - started >= settings.minDuration().toNanos()
+            && compiled - compiledThen < settings.settled().toMillis();
+        since = now;
+        compiledThen = compiled;
+      }
+      return settled;
+    }
   }
 
   /** A new warm-up sale of the most units a sale may have, one per buyer, holds of the shortest time. */
