@@ -18,8 +18,18 @@ import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import akka.NotUsed;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.Authorization;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.settings.ConnectionPoolSettings;
+import akka.japi.Pair;
+import akka.stream.javadsl.Source;
+import java.util.Iterator;
+import scala.util.Try;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -57,6 +66,9 @@ public final class Warmup {
 
   /** The last part of the warm-up, without load: the JIT compiles what it queued (measured: about 4 s of it). */
   private static final Duration DRAIN = Duration.ofSeconds(5);
+
+  /** Live sales it opens; a round of all its buyers buys from one of them. */
+  private static final int LIVE_SALES = 8;
 
   /** The buyers' client addresses: the benchmarking range (RFC 2544), which no real client has. */
   private static final int ADDRESSES = 4096;
@@ -159,48 +171,71 @@ public final class Warmup {
     }).toCompletableFuture().join();
   }
 
-  /** Sends the crowd's requests until the JIT settles or time is up, counting the answers by status. */
+  /**
+   * Sends the crowd's requests until the JIT settles or time is up, counting the answers by status. They go through
+   * Akka HTTP's client pool ({@code concurrency} connections, each sending its next request when the last is
+   * answered): a stream, as cheap per request as the server's side of it, which shares its code.
+   */
   private void load(String base, Map<Integer, LongAdder> answers) throws Exception {
-    List<String> buyers = new ArrayList<>(settings.buyers());
+    List<HttpHeader> buyers = new ArrayList<>(settings.buyers());
     for (int i = 0; i < settings.buyers(); i++) {
-      buyers.add(tokens.issue("warmup-" + UUID.randomUUID(), Role.CUSTOMER));
+      buyers.add(Authorization.oauth2(tokens.issue("warmup-" + UUID.randomUUID(), Role.CUSTOMER)));
     }
     Instant now = clock.instant();
     Instant ends = now.plus(settings.maxDuration()).plus(Duration.ofMinutes(1));
     UUID notStarted = open(now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)).plus(Duration.ofMinutes(1)));
-    UUID live = open(now.minusSeconds(1), ends);
-    List<EventStream> streams = List.of(EventStream.open(http, base + "/api/sales/" + live + "/events"),
+    // Each buyer buys once per sale: a round of all buyers buys from the next sale (more rounds than time allows).
+    List<UUID> live = new ArrayList<>();
+    for (int i = 0; i < LIVE_SALES; i++) {
+      live.add(open(now.minusSeconds(1), ends));
+    }
+    List<EventStream> streams = List.of(EventStream.open(http, base + "/api/sales/" + live.get(0) + "/events"),
         EventStream.open(http, base + "/api/sales/" + notStarted + "/events"));
 
-    Semaphore inFlight = new Semaphore(settings.concurrency());
     long started = System.nanoTime();
     // The load stops DRAIN before the bound, leaving the JIT time to compile what it queued under load.
     long loadEnds = started + Math.max(settings.minDuration().toNanos(), settings.maxDuration().minus(DRAIN).toNanos());
     JitWatch jit = new JitWatch(started);
-    long sent = 0;
-    int buyer = 0;
-    while (System.nanoTime() < loadEnds && !jit.settled(settings)) {
-      if (buyer == buyers.size()) { // each buyer buys once per sale: the next round buys from a new sale
-        buyer = 0;
-        live = open(clock.instant().minusSeconds(1), ends);
+    HttpHeader badToken = Authorization.oauth2("not-a-token");
+    Iterator<HttpRequest> crowd = new Iterator<>() {
+      long sent;
+      int purchases;
+
+      @Override
+      public boolean hasNext() {
+        return System.nanoTime() < loadEnds && !jit.settled(settings);
       }
-      String token = buyers.get(buyer);
-      HttpRequest request = switch ((int) (sent % 10)) {
-        case 6 -> purchase(base, notStarted, token, sent);
-        case 7 -> get(base + "/health/alive", sent);
-        case 8 -> get(base + "/api/sales/" + live, sent);
-        case 9 -> purchase(base, live, "not-a-token", sent);
-        default -> purchase(base, live, buyers.get(buyer++), sent);
-      };
-      inFlight.acquire();
-      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-        answers.computeIfAbsent(failure == null ? response.statusCode() : 0, status -> new LongAdder()).increment();
-        inFlight.release();
-      });
-      sent++;
-    }
-    // Every answer in before the meters forget the warm-up, and before its sales' ids are closed.
-    inFlight.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS);
+
+      @Override
+      public HttpRequest next() {
+        UUID sale = live.get(purchases / buyers.size() % live.size());
+        HttpHeader buyer = buyers.get(purchases % buyers.size());
+        HttpRequest request = switch ((int) (sent % 10)) {
+          case 6 -> purchase(base, notStarted, buyer);
+          case 7 -> HttpRequest.GET(base + "/health/alive");
+          case 8 -> HttpRequest.GET(base + "/api/sales/" + sale);
+          case 9 -> purchase(base, sale, badToken);
+          default -> purchase(base, sale, buyers.get(purchases++ % buyers.size()));
+        };
+        int address = (int) (sent++ % ADDRESSES);
+        return request.addHeader(RawHeader.create("X-Real-IP", "198.18." + (address / 250) + "." + (address % 250 + 1)));
+      }
+    };
+    ConnectionPoolSettings pool = ConnectionPoolSettings.create(system.classicSystem()).withMaxConnections(settings.concurrency())
+        .withMaxOpenRequests(Integer.highestOneBit(settings.concurrency()) * 2);
+    // Every answer is in when the stream completes: before the meters forget the warm-up and its sales' ids close.
+    Source.fromIterator(() -> crowd)
+        .map(request -> Pair.create(request, NotUsed.getInstance()))
+        .via(Http.get(system).<NotUsed>superPool(pool, system.classicSystem().log()))
+        .runForeach(answer -> {
+          Try<HttpResponse> response = answer.first();
+          answers.computeIfAbsent(response.isSuccess() ? response.get().status().intValue() : 0,
+              status -> new LongAdder()).increment();
+          if (response.isSuccess()) {
+            response.get().discardEntityBytes(system);
+          }
+        }, system)
+        .toCompletableFuture().get(settings.maxDuration().toSeconds() + 30, TimeUnit.SECONDS);
     streams.forEach(EventStream::close);
     while (System.nanoTime() - started < settings.maxDuration().toNanos() && !jit.settled(settings)) {
       Thread.sleep(100); // the JIT's compilation time is read, not waited on
@@ -249,29 +284,18 @@ public final class Warmup {
     return saleId;
   }
 
-  private static HttpRequest purchase(String base, UUID saleId, String token, long n) {
-    return request(base + "/api/sales/" + saleId + "/purchase", n).header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.noBody()).build();
+  private static HttpRequest purchase(String base, UUID saleId, HttpHeader buyer) {
+    return HttpRequest.POST(base + "/api/sales/" + saleId + "/purchase").addHeader(buyer);
   }
 
-  private static HttpRequest get(String url, long n) {
-    return request(url, n).GET().build();
-  }
-
-  private static HttpRequest.Builder request(String url, long n) {
-    int address = (int) (n % ADDRESSES);
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("X-Real-IP", "198.18." + (address / 250) + "." + (address % 250 + 1));
-  }
-
-  /** A sale's event stream, read and dropped until closed. */
-  private record EventStream(CompletableFuture<HttpResponse<InputStream>> response) {
+  /** A sale's event stream (JDK client: a stream that stays open), read and dropped until closed. */
+  private record EventStream(CompletableFuture<java.net.http.HttpResponse<InputStream>> response) {
 
     static EventStream open(HttpClient http, String url) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
-          .header("X-Real-IP", "198.18.200.1").GET().build();
-      CompletableFuture<HttpResponse<InputStream>> response =
-          http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(url))
+          .header("Accept", "text/event-stream").header("X-Real-IP", "198.18.200.1").GET().build();
+      CompletableFuture<java.net.http.HttpResponse<InputStream>> response =
+          http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
       response.thenAcceptAsync(answer -> {
         try (InputStream body = answer.body()) {
           body.transferTo(java.io.OutputStream.nullOutputStream());
