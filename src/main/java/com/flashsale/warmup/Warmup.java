@@ -93,8 +93,6 @@ public final class Warmup {
   private final Database db;
   private final Clock clock;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private Warmup(Settings settings, ActorSystem<?> system, SaleClient sales, WarmupSales warmups, TokenService tokens,
       Metrics metrics, Database db, Clock clock) {
@@ -189,6 +187,8 @@ public final class Warmup {
     for (int i = 0; i < LIVE_SALES; i++) {
       live.add(open(now.minusSeconds(1), ends));
     }
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
     List<EventStream> streams = List.of(EventStream.open(http, base + "/api/sales/" + live.get(0) + "/events"),
         EventStream.open(http, base + "/api/sales/" + notStarted + "/events"));
 
