@@ -1,8 +1,6 @@
 package com.flashsale.warmup;
 
 import akka.actor.typed.ActorSystem;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
 import com.flashsale.Outcome;
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
@@ -146,14 +144,10 @@ public final class Warmup {
   }
 
   /** Sales need sharding, which runs once this node is an Up member. */
-  private void awaitUpMember() throws InterruptedException {
-    long deadline = System.nanoTime() + settings.maxDuration().toNanos() * 4;
-    while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("this node did not become an Up member");
-      }
-      Thread.sleep(100); // membership has no future to wait on from a plain thread
-    }
+  private void awaitUpMember() throws Exception {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    akka.cluster.Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
+    up.get(settings.maxDuration().toSeconds() * 4, TimeUnit.SECONDS);
   }
 
   /** Warm-up events of earlier starts (an hour old or more), so the warm-up tables stay small. */
