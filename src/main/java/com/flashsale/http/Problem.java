@@ -30,17 +30,18 @@ public final class Problem {
   public record Body(String type, String title, int status, String code, String detail, List<ApiError.FieldError> errors) {}
 
   /** Answers that never change, serialised once each: a sold-out sale's rejections are most of a flash crowd's. */
-  private static final Cache<ErrorCode, Cache<String, HttpResponse>> CONSTANT = Caffeine.newBuilder().build();
+  private static final Cache<Constant, HttpResponse> CONSTANT = Caffeine.newBuilder().maximumSize(10_000).build();
+
+  private record Constant(ErrorCode code, String detail) {}
 
   private Problem() {}
 
   /**
    * The same as {@link #response(ErrorCode, String)}, remembered: for answers a node gives over and over with the
-   * same detail (at most a thousand different ones per code are kept), never for a detail that quotes the request.
+   * same detail (at most 10,000 different ones are kept), never for a detail that quotes the request.
    */
   public static HttpResponse constant(ErrorCode code, String detail) {
-    return CONSTANT.get(code, c -> Caffeine.newBuilder().maximumSize(1_000).build())
-        .get(detail, d -> response(code, d));
+    return CONSTANT.get(new Constant(code, detail), key -> response(key.code(), key.detail()));
   }
 
   public static HttpResponse response(ApiError error) {
