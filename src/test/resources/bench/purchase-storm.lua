@@ -1,6 +1,7 @@
--- wrk script: a purchase storm at one sale. Each request is a purchase by the next buyer token (read
--- from a file, one JWT per line); each thread stops after its share of attempts. Counts statuses.
--- usage: wrk -tT -c64 -d120s -s purchase-storm.lua URL -- TOKENS_FILE SALE_ID ATTEMPTS_PER_THREAD T [METHOD PATH]
+-- wrk script: a purchase storm at one sale, or at several in turn. Each request is a purchase by the next buyer
+-- token (read from a file, one JWT per line); each thread stops after its share of attempts. Counts statuses.
+-- usage: wrk -tT -c64 -d120s -s purchase-storm.lua URL -- TOKENS_FILE SALE_IDS ATTEMPTS_PER_THREAD T [METHOD PATH]
+-- SALE_IDS is one sale id or several separated by commas: request n goes to the n-th of them, round and round.
 -- With METHOD and PATH it sends those instead of purchases (TOKENS_FILE "-": no Authorization header), so a
 -- health check or a bare server's constant route is measured by the same client, counted the same way.
 -- Thread i of T sends the buyers at positions i, i+T, i+2T, ... so every buyer is used in turn.
@@ -32,7 +33,9 @@ function init(args)
     for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   end
   method = args[5] or "POST"
-  path = args[6] or ("/api/sales/" .. args[2] .. "/purchase")
+  paths = {}
+  for sale in string.gmatch(args[2], "[^,]+") do paths[#paths + 1] = "/api/sales/" .. sale .. "/purchase" end
+  if args[6] then paths = { args[6] } end
   limit = tonumber(args[3])
   nthreads = tonumber(args[4])
   sent, answered = 0, 0
@@ -46,6 +49,7 @@ function request()
   if #tokens > 0 then
     headers["Authorization"] = "Bearer " .. tokens[(sent * nthreads + id) % #tokens + 1]
   end
+  local path = paths[sent % #paths + 1]
   sent = sent + 1
   return wrk.format(method, path, headers, nil)
 end

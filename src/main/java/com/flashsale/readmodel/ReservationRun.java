@@ -12,24 +12,24 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Consecutive {@code UnitsReserved} events of one sale, written to the read model as two statements however many
- * there are: one multi-row insert of the orders and one update of the sale's counters. In a flash sale nearly every
- * event is a reservation, so this replaces two statements per reservation (and as many new versions of the same hot
- * {@code sales} row) with two per run. The counters add only the events above the row's {@code seq_nr}, so a run
- * applied again, even in part, changes nothing twice.
+ * {@code UnitsReserved} events of one sale in a row (no other event of that sale between them), written to the read
+ * model as two statements however many there are: one multi-row insert of the orders and one update of the sale's
+ * counters. In a flash sale nearly every event is a reservation, so this replaces two statements per reservation
+ * (and as many new versions of the same hot {@code sales} row) with two per run. The counters add only the events
+ * above the row's {@code seq_nr}, so a run applied again, even in part, changes nothing twice.
  */
 final class ReservationRun {
 
-  private UUID saleId;
+  private final UUID saleId;
   private final List<Long> seqNrs = new ArrayList<>();
   private final List<UnitsReserved> events = new ArrayList<>();
 
-  /** Adds a reservation; a run of another sale is written first. */
-  void add(Connection c, UUID sale, long seqNr, UnitsReserved event) throws SQLException {
-    if (!sale.equals(saleId)) {
-      flush(c);
-    }
-    saleId = sale;
+  ReservationRun(UUID saleId) {
+    this.saleId = saleId;
+  }
+
+  /** Adds the sale's next reservation. */
+  void add(long seqNr, UnitsReserved event) {
     seqNrs.add(seqNr);
     events.add(event);
   }

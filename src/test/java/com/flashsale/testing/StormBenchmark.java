@@ -63,9 +63,9 @@ public final class StormBenchmark implements Callable<Integer> {
       description = "one sale: then this many attempts by other buyers at the sold-out sale") int soldOutAttempts;
   @Option(names = "--tool", defaultValue = "wrk", description = "wrk (Debian package) or java") String tool;
 
+  private BenchAdmin bench;
   private ApiClient api;
   private String admin;
-  private String productId;
   private final List<String> tokens = new ArrayList<>();
   private final Map<String, String> buyerByToken = new HashMap<>();
 
@@ -75,20 +75,18 @@ public final class StormBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    api = new ApiClient(url);
-    admin = api.post("/api/auth/login", null, Map.of("email", "admin@flashsale.local", "password", adminPassword))
-        .json().get("token").asText();
-    productId = api.post("/api/admin/products", admin,
-        Map.of("name", "Benchmark unit", "description", "", "price", "10.00")).json().get("id").asText();
+    bench = new BenchAdmin(url, adminPassword, secret);
+    api = bench.api;
+    admin = bench.admin;
     mintTokens(Math.max(buyers + soldOutAttempts, warmups.stream().mapToInt(Integer::intValue).max().orElse(0)));
-    Storm.run(List.of(api), liveSale(stock), tokens.subList(0, Math.min(200, buyers)), buyerByToken::get, 500, 16);
+    Storm.run(List.of(api), bench.liveSale(stock), tokens.subList(0, Math.min(200, buyers)), buyerByToken::get, 500, 16);
     for (int units : warmups) {
-      System.out.println("  warm-up " + runWrk(liveSale(units), tokens.subList(0, units), units, 2, concurrency));
+      System.out.println("  warm-up " + runWrk(bench.liveSale(units), tokens.subList(0, units), units, 2, concurrency));
     }
     if (sales > 1 || window) {
       return parallelSales();
     }
-    String saleId = liveSale(stock);
+    String saleId = bench.liveSale(stock);
     System.out.printf("storm: %d attempts by %d buyers for %d units, concurrency %d, load tool %s%n", attempts, buyers,
         stock, concurrency, tool);
     long reservations;
@@ -159,18 +157,11 @@ public final class StormBenchmark implements Callable<Integer> {
     }
   }
 
-  /** A sale of {@code units} that is live already. */
-  private String liveSale(int units) {
-    return api.post("/api/admin/sales", admin, Map.of("productId", productId, "stock", units,
-        "startsAt", Instant.now().minusSeconds(1).toString(),
-        "endsAt", Instant.now().plus(Duration.ofHours(1)).toString())).json().get("id").asText();
-  }
-
   /** {@code --sales N}: N sales stormed at once (one wrk per sale), {@code /metrics} sampled meanwhile. */
   private Integer parallelSales() throws InterruptedException {
     List<String> saleIds = new ArrayList<>();
     for (int i = 0; i < sales; i++) {
-      saleIds.add(liveSale(stock));
+      saleIds.add(bench.liveSale(stock));
     }
     MetricsSampler sampler = MetricsSampler.start(api);
     ExecutorService wrkWaiters = Executors.newFixedThreadPool(sales);

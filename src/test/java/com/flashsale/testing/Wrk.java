@@ -2,11 +2,15 @@ package com.flashsale.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +55,40 @@ final class Wrk {
       int connections, int seconds) throws IOException, InterruptedException {
     return run(url, threads, connections, seconds, List.of(tokensFile.toString(), saleId,
         String.valueOf(attemptsPerThread), String.valueOf(threads)));
+  }
+
+  /**
+   * Purchases at {@code saleIds} (comma-separated: in turn) from one wrk per url at once, each with its own
+   * buyers ({@code tokenFiles}, one per url), for {@code seconds}; their figures added up (seconds and p99: the
+   * largest of them).
+   */
+  static Run purchasesAt(List<String> urls, List<Path> tokenFiles, String saleIds, int threads, int connections,
+      int seconds) throws InterruptedException {
+    List<CompletableFuture<Run>> runs = new ArrayList<>();
+    ExecutorService waiters = Executors.newFixedThreadPool(urls.size());
+    for (int i = 0; i < urls.size(); i++) {
+      String url = urls.get(i);
+      Path tokens = tokenFiles.get(i);
+      runs.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return purchases(url, tokens, saleIds, Long.MAX_VALUE / 4, threads, connections, seconds);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }, waiters));
+    }
+    waiters.shutdown();
+    List<Run> done = runs.stream().map(CompletableFuture::join).toList();
+    if (done.size() == 1) {
+      return done.get(0);
+    }
+    return new Run(String.join(" | ", done.stream().map(Run::line).toList()),
+        done.stream().mapToLong(Run::requests).sum(), done.stream().mapToDouble(Run::seconds).max().orElse(0),
+        done.stream().mapToDouble(Run::p99Ms).max().orElse(0), done.stream().mapToLong(Run::created).sum(),
+        done.stream().mapToLong(Run::conflicts).sum(), done.stream().mapToLong(Run::errors).sum());
   }
 
   /** {@code method path} for {@code seconds}, with the buyers' tokens in turn when {@code tokensFile} is given. */
