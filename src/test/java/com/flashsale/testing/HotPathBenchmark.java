@@ -53,11 +53,6 @@ public final class HotPathBenchmark implements Callable<Integer> {
   /** One measured run: what ran, wrk's figures, and the CPU each watched process spent per request. */
   private record Measured(String label, Wrk.Run run, Map<String, Double> cpuMicrosPerRequest) {}
 
-  /** A run of wrk. */
-  private interface Load {
-    Wrk.Run run() throws IOException, InterruptedException;
-  }
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new HotPathBenchmark()).execute(args));
   }
@@ -111,7 +106,7 @@ public final class HotPathBenchmark implements Callable<Integer> {
         Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds));
   }
 
-  private Measured measure(String label, Load load) throws IOException, InterruptedException {
+  private Measured measure(String label, Wrk.Load load) throws IOException, InterruptedException {
     Map<String, Long> before = ProcessCpu.ticks(new java.util.TreeMap<>(pids));
     Wrk.Run run = load.run();
     Map<String, Long> after = ProcessCpu.ticks(new java.util.TreeMap<>(pids));
@@ -138,7 +133,7 @@ public final class HotPathBenchmark implements Callable<Integer> {
    * {@code load} runs, and writes a flame graph, {@code hot-path-NAME.html} in the {@code --profile} directory,
    * and the same stacks folded ({@code .collapsed}) beside the tokens file, for reading as text.
    */
-  private void profiled(String name, Load load) throws IOException, InterruptedException {
+  private void profiled(String name, Wrk.Load load) throws IOException, InterruptedException {
     AsyncProfiler node = new AsyncProfiler(profiler, pids.get("node"));
     node.startCpu();
     Wrk.Run run = load.run();

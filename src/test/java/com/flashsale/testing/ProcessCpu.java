@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time of processes and of the machine, from {@code /proc}, for the measuring tools: what a process tree (a
@@ -34,7 +36,7 @@ final class ProcessCpu {
   static long treeTicks(long pid) {
     long[] own = stat(pid);
     long total = own[0] + own[1];
-    for (ProcessHandle descendant : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+    for (ProcessHandle descendant : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
       long[] stat = stat(descendant.pid());
       total += stat[0];
     }
@@ -58,7 +60,7 @@ final class ProcessCpu {
   /** Ticks spent so far by the JIT compiler's threads of a JVM (their names start "C1 Compiler", "C2 Compiler"). */
   static long compilerTicks(long pid) {
     long total = 0;
-    try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path thread : threads.toList()) {
         String stat;
         try {

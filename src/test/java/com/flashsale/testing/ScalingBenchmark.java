@@ -1,19 +1,25 @@
 package com.flashsale.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import akka.cluster.sharding.ShardRegion;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.flashsale.sale.Sale;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,19 +88,14 @@ public final class ScalingBenchmark implements Callable<Integer> {
     }
   }
 
-  /** A run of wrk. */
-  private interface Load {
-    Wrk.Run run() throws IOException, InterruptedException;
-  }
-
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Long> processes = new LinkedHashMap<>();
-  private final java.util.Set<String> stormed = new java.util.LinkedHashSet<>();
+  private final Set<String> stormed = new LinkedHashSet<>();
   private long reservedByRuns;
   private final List<Path> tokens = new ArrayList<>();
   private Map<String, Double> idleTicksPerSecond;
   private double idleMachineTicksPerSecond;
-  private final int shards = com.typesafe.config.ConfigFactory.load().getInt("akka.cluster.sharding.number-of-shards");
+  private final int shards = ConfigFactory.load().getInt("akka.cluster.sharding.number-of-shards");
   private BenchAdmin bench;
   private boolean consistent = true;
 
@@ -152,19 +153,17 @@ public final class ScalingBenchmark implements Callable<Integer> {
     double serial = profiler == null ? Double.NaN : entitySerialMicros(hot, receiver);
     ScalingModel model = ScalingModel.fit(n, point(remote), point(local), point(manyNginx), point(hotNginx),
         remote.micros().get(receiver.name()), edge.micros().get(receiver.name()), serial);
-    System.out.printf(java.util.Locale.ROOT, "  MODEL, CPU µs per purchase: f=%.0f (r=%.0f of it on the receiving "
+    System.out.printf(Locale.ROOT, "  MODEL, CPU µs per purchase: f=%.0f (r=%.0f of it on the receiving "
             + "node) · l=%.0f · per journal write w=%.0f · PostgreSQL g=%.0f + wg=%.0f per write · x=%.0f · sold-out "
             + "e=%.0f · the entity's serial time s=%.1f%n  MODEL CONSTANTS %s%n", model.f(), model.r(), model.l(),
         model.w(), model.g(), model.wg(), model.x(), model.e(), model.s(), model.encode());
-    System.out.println("  MODEL with this cluster's constants, the runs through nginx:");
-    System.out.println(model.check("hot sale", n, point(hotNginx)));
-    System.out.println(model.check(sales + " sales", n, point(manyNginx)));
+    Map<String, ScalingModel> models = new LinkedHashMap<>();
+    models.put("this cluster's constants", model);
     if (predictFrom != null) {
-      ScalingModel other = ScalingModel.parse(predictFrom);
-      System.out.println("  MODEL with the constants given (--predict-from), the runs through nginx:");
-      System.out.println(other.check("hot sale", n, point(hotNginx)));
-      System.out.println(other.check(sales + " sales", n, point(manyNginx)));
+      models.put("the constants given (--predict-from)", ScalingModel.parse(predictFrom));
     }
+    models.forEach((whose, constants) -> System.out.printf("  MODEL with %s, the runs through nginx:%n%s%n%s%n", whose,
+        constants.check("hot sale", n, point(hotNginx)), constants.check(sales + " sales", n, point(manyNginx))));
     System.out.printf("  MODEL on separate machines, %d cores per node, PostgreSQL on %d: purchases/s by node count, "
         + "at this cluster's batch sizes%n%s%n", coresPerNode, dbCores,
         model.separateMachines(coresPerNode, dbCores, hotNginx.batch(), manyNginx.batch()));
@@ -250,7 +249,7 @@ public final class ScalingBenchmark implements Callable<Integer> {
   }
 
   /** Runs {@code load}, then waits for the machine to be idle; CPU per request from the start until then. */
-  private Measured measure(String label, Load load) throws IOException, InterruptedException {
+  private Measured measure(String label, Wrk.Load load) throws IOException, InterruptedException {
     ProcessCpu.quiesce();
     double[] batchesBefore = batches();
     Map<String, Long> before = ProcessCpu.ticks(processes);
@@ -288,7 +287,7 @@ public final class ScalingBenchmark implements Callable<Integer> {
    * sale's tag changed. Tries up to 12 sales for one whose
    * projection runs {@code apart} from its host (or on it), and takes the last one otherwise.
    */
-  private Placement place(boolean apart) throws InterruptedException {
+  private Placement place(boolean apart) {
     Placement placement = null;
     for (int attempt = 0; attempt < 12; attempt++) {
       String saleId = bench.liveSale(stock);
@@ -301,10 +300,10 @@ public final class ScalingBenchmark implements Callable<Integer> {
       stormed.add(saleId);
       reservedByRuns++;
       String shard = "\"shardId\":\"" + ShardRegion.HashCodeMessageExtractor$.MODULE$.shardId(saleId, shards) + "\"";
-      Node host = awaitNode(() -> nodes.stream()
+      Node host = theOne(() -> nodes.stream()
           .filter(node -> new ApiClient(node.management()).get("/cluster/shards/Sale", null).body().contains(shard))
           .toList());
-      Node projection = awaitNode(() -> nodes.stream()
+      Node projection = theOne(() -> nodes.stream()
           .filter(node -> !Objects.equals(lags.get(node.name()), lags(tag).get(node.name()))).toList());
       placement = new Placement(saleId, host, projection);
       if ((host != projection) == apart) {
@@ -314,17 +313,16 @@ public final class ScalingBenchmark implements Callable<Integer> {
     return placement;
   }
 
-  /** The one node {@code candidates} names, asked every 100 ms for up to 15 s. */
-  private static Node awaitNode(java.util.function.Supplier<List<Node>> candidates) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Node> found = candidates.get();
-      if (found.size() == 1) {
-        return found.get(0);
+  /** The one node {@code candidates} names, asked until it names exactly one (up to 15 s). */
+  private static Node theOne(Supplier<List<Node>> candidates) {
+    AtomicReference<List<Node>> found = new AtomicReference<>();
+    Eventually.eventually(Duration.ofSeconds(15), () -> { // the nodes' metrics and shard regions, read by polling
+      found.set(candidates.get());
+      if (found.get().size() != 1) { // no AssertJ here: gatling/scaling.sh runs this on the jar's classpath
+        throw new AssertionError("nodes showing the sale's placement: " + found.get());
       }
-      Thread.sleep(100); // the node's metrics are the only signal, and they are read by polling
-    }
-    throw new IllegalStateException("no single node showed the sale's placement within 15 s");
+    });
+    return found.get().get(0);
   }
 
   /** The order batches all nodes have sent so far: their count, and the commands in them. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.flashsale.account.Role;
 import com.flashsale.account.TokenService;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,7 +77,8 @@ public final class StormBenchmark implements Callable<Integer> {
     mintTokens(Math.max(buyers + soldOutAttempts, warmups.stream().mapToInt(Integer::intValue).max().orElse(0)));
     Storm.run(List.of(api), bench.liveSale(stock), tokens.subList(0, Math.min(200, buyers)), buyerByToken::get, 500, 16);
     for (int units : warmups) {
-      System.out.println("  warm-up " + runWrk(bench.liveSale(units), tokens.subList(0, units), units, 2, concurrency));
+      System.out.println("  warm-up " + runWrk(bench.liveSale(units), tokens.subList(0, units), units, 2, concurrency)
+          .line());
     }
     if (sales > 1 || window) {
       return parallelSales();
@@ -91,9 +88,9 @@ public final class StormBenchmark implements Callable<Integer> {
         stock, concurrency, tool);
     long reservations;
     if (tool.equals("wrk")) {
-      String line = runWrk(saleId, tokens.subList(0, buyers), attempts, 2, concurrency);
-      System.out.println("  " + line);
-      reservations = Long.parseLong(line.replaceAll(".* s201=([0-9]+).*", "$1"));
+      Wrk.Run run = runWrk(saleId, tokens.subList(0, buyers), attempts, 2, concurrency);
+      System.out.println("  " + run.line());
+      reservations = run.created();
     } else {
       Storm.Result result = Storm.run(List.of(api), saleId, tokens.subList(0, buyers), buyerByToken::get, attempts,
           concurrency);
@@ -103,7 +100,7 @@ public final class StormBenchmark implements Callable<Integer> {
     System.out.print(sellingWindow(saleId));
     if (soldOutAttempts > 0) {
       System.out.println("  SOLD-OUT " + runWrk(saleId, tokens.subList(buyers, buyers + soldOutAttempts),
-          soldOutAttempts, 2, concurrency).substring("STORM ".length()));
+          soldOutAttempts, 2, concurrency).line().substring("STORM ".length()));
     }
     return reservations <= stock && audit(saleId) ? 0 : 1;
   }
@@ -164,29 +161,17 @@ public final class StormBenchmark implements Callable<Integer> {
       saleIds.add(bench.liveSale(stock));
     }
     MetricsSampler sampler = MetricsSampler.start(api);
-    ExecutorService wrkWaiters = Executors.newFixedThreadPool(sales);
-    List<CompletableFuture<String>> runs = new ArrayList<>();
+    List<Wrk.Load> loads = new ArrayList<>();
     for (String saleId : saleIds) {
       List<String> shuffled = new ArrayList<>(tokens.subList(0, buyers));
       Collections.shuffle(shuffled);
-      runs.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return runWrk(saleId, shuffled, attempts, sales == 1 ? 2 : 1, concurrency / sales);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }, wrkWaiters)); // not the common pool: that is where the HTTP client completes the sampler's calls
+      loads.add(() -> runWrk(saleId, shuffled, attempts, sales == 1 ? 2 : 1, concurrency / sales));
     }
     long reservations = 0;
-    for (CompletableFuture<String> run : runs) {
-      String line = run.join();
-      System.out.println("  " + line);
-      reservations += Long.parseLong(line.replaceAll(".* s201=([0-9]+).*", "$1"));
+    for (Wrk.Run run : Wrk.atOnce(loads)) {
+      System.out.println("  " + run.line());
+      reservations += run.created();
     }
-    wrkWaiters.shutdown();
     System.out.print(sampler.stop().report(reservations));
     boolean consistent = reservations <= (long) stock * sales;
     for (String saleId : saleIds) {
@@ -205,12 +190,12 @@ public final class StormBenchmark implements Callable<Integer> {
     return consistent;
   }
 
-  /** Runs wrk with the purchase-storm script; answers its summary line. */
-  private String runWrk(String saleId, List<String> tokenList, int attemptCount, int threads, int connections)
+  /** Runs wrk with the purchase-storm script. */
+  private Wrk.Run runWrk(String saleId, List<String> tokenList, int attemptCount, int threads, int connections)
       throws IOException, InterruptedException {
     Path tokensFile = Files.write(Files.createTempFile("storm-tokens", ".txt"), tokenList);
     try {
-      return Wrk.purchases(url, tokensFile, saleId, attemptCount / threads, threads, connections, maxSeconds).line();
+      return Wrk.purchases(url, tokensFile, saleId, attemptCount / threads, threads, connections, maxSeconds);
     } finally {
       Files.deleteIfExists(tokensFile);
     }

@@ -57,31 +57,51 @@ final class Wrk {
         String.valueOf(attemptsPerThread), String.valueOf(threads)));
   }
 
+  /** A run of wrk. */
+  interface Load {
+    Run run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * The loads run at once, each waited for on a thread of its own (not the common pool: that is where the
+   * tools' HTTP client completes its calls); their figures in the loads' order.
+   */
+  static List<Run> atOnce(List<Load> loads) {
+    ExecutorService waiters = Executors.newFixedThreadPool(loads.size());
+    try {
+      List<CompletableFuture<Run>> runs = new ArrayList<>();
+      for (Load load : loads) {
+        runs.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return load.run();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        }, waiters));
+      }
+      return runs.stream().map(CompletableFuture::join).toList();
+    } finally {
+      waiters.shutdown();
+    }
+  }
+
   /**
    * Purchases at {@code saleIds} (comma-separated: in turn) from one wrk per url at once, each with its own
    * buyers ({@code tokenFiles}, one per url), for {@code seconds}; their figures added up (seconds and p99: the
    * largest of them).
    */
   static Run purchasesAt(List<String> urls, List<Path> tokenFiles, String saleIds, int threads, int connections,
-      int seconds) throws InterruptedException {
-    List<CompletableFuture<Run>> runs = new ArrayList<>();
-    ExecutorService waiters = Executors.newFixedThreadPool(urls.size());
+      int seconds) {
+    List<Load> loads = new ArrayList<>();
     for (int i = 0; i < urls.size(); i++) {
       String url = urls.get(i);
       Path tokens = tokenFiles.get(i);
-      runs.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return purchases(url, tokens, saleIds, Long.MAX_VALUE / 4, threads, connections, seconds);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }, waiters));
+      loads.add(() -> purchases(url, tokens, saleIds, Long.MAX_VALUE / 4, threads, connections, seconds));
     }
-    waiters.shutdown();
-    List<Run> done = runs.stream().map(CompletableFuture::join).toList();
+    List<Run> done = atOnce(loads);
     if (done.size() == 1) {
       return done.get(0);
     }
