@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -65,7 +66,7 @@ public final class WaitingRoomRoutes {
       JsonBody json, RateLimits limits, StreamSlots slots, Clock clock) {
     this.live = live;
     this.slots = slots;
-    this.checkIns = new CheckIns(board, tickets, clock);
+    this.checkIns = new CheckIns(board, tickets, clock, () -> ThreadLocalRandom.current().nextDouble());
     this.rooms = board;
     this.tickets = tickets;
     this.proofOfWork = proofOfWork;
