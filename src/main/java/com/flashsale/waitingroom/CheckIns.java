@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.DoubleSupplier;
 
 /**
  * Where a ticket stands when it checks in, on a poll or on its stream: the ticket is admitted once the room's
@@ -30,15 +29,12 @@ final class CheckIns {
   private final RoomSettings settings;
   private final Tickets tickets;
   private final Clock clock;
-  /** Uniform in [0, 1): how much earlier than its interval a buyer far back is asked back. */
-  private final DoubleSupplier spread;
 
-  CheckIns(RoomBoard board, Tickets tickets, Clock clock, DoubleSupplier spread) {
+  CheckIns(RoomBoard board, Tickets tickets, Clock clock) {
     this.board = board;
     this.settings = board.settings();
     this.tickets = tickets;
     this.clock = clock;
-    this.spread = spread;
   }
 
   CheckedIn checkIn(Tickets.Ticket ticket, SaleView sale) {
@@ -118,10 +114,6 @@ final class CheckIns {
    * no unit is left, anyone further back than the units in sight (the open holds, which may come back) asks at
    * the longest interval (a stream hears any change of phase at once). This is what keeps a
    * big room's check-ins to a fraction of one a heartbeat per buyer.
-   *
-   * <p>Each such interval is shortened by up to a quarter, at random. Buyers who checked in together (the whole
-   * pre-queue does, at the start) would otherwise be given the same interval and come back together each time:
-   * full-size runs showed bursts every 30 s at 5 to 8 times the rate between them (docs/benchmarks.md).
    */
   private Duration checkInAfter(State state, Long position, double rate, SaleView sale, Instant now) {
     double fastest = Math.max(rate, Math.max(settings.autoMaxRate(), sale.room().admissionRate()));
@@ -133,7 +125,6 @@ final class CheckIns {
       default -> 0;
     };
     long seconds = Math.min((long) (leastWait / 2), settings.longestCheckIn().toSeconds());
-    seconds -= (long) (spread.getAsDouble() * seconds / 4);
     return seconds <= usualInterval().toSeconds() ? usualInterval() : Duration.ofSeconds(seconds);
   }
 

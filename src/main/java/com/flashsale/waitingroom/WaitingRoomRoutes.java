@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -66,7 +65,7 @@ public final class WaitingRoomRoutes {
       JsonBody json, RateLimits limits, StreamSlots slots, Clock clock) {
     this.live = live;
     this.slots = slots;
-    this.checkIns = new CheckIns(board, tickets, clock, () -> ThreadLocalRandom.current().nextDouble());
+    this.checkIns = new CheckIns(board, tickets, clock);
     this.rooms = board;
     this.tickets = tickets;
     this.proofOfWork = proofOfWork;

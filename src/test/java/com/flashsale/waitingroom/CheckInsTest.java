@@ -40,8 +40,6 @@ class CheckInsTest {
 
   private final TestClock clock = new TestClock(START.plusSeconds(60));
   private final Tickets tickets = new Tickets(SECRET, SETTINGS, clock);
-  /** What the check-ins draw to spread buyers far back: none, unless a test says otherwise. */
-  private double spread = 0;
 
   /** A node's board that has heard the room: {@code ahead} buyers waiting who arrived 10 s after the start. */
   private RoomBoard board(Phase phase, long watermark, double ahead, double rate) {
@@ -54,7 +52,7 @@ class CheckInsTest {
   }
 
   private QueueStatus checkIn(RoomBoard board, Tickets.Ticket ticket) {
-    return new CheckIns(board, tickets, clock, () -> spread).checkIn(ticket, VIEW).status();
+    return new CheckIns(board, tickets, clock).checkIn(ticket, VIEW).status();
   }
 
   private Tickets.Ticket joining(Instant at) {
@@ -116,27 +114,6 @@ class CheckInsTest {
         .as("within the 50 open holds while units may come back").isEqualTo(4);
     assertThat(checkIn(board(Phase.UNITS_MAY_COME_BACK, WATERMARK, 60, 0), arrived).checkInAfterSeconds())
         .as("behind the 50 open holds while units may come back").isEqualTo(30);
-  }
-
-  @Test
-  void buyersFarBackAreAskedBackUpToAQuarterEarlierAtRandomSoACrowdDoesNotReturnAtOnce() {
-    Tickets.Ticket arrived = joining(START.plusSeconds(20));
-    RoomBoard board = board(Phase.UNITS_MAY_COME_BACK, WATERMARK, 200_000, 0);
-
-    spread = 0.99;
-    Instant now = clock.instant();
-    QueueStatus drawnHigh = checkIn(board, arrived);
-    spread = 0.5;
-    QueueStatus drawnHalf = checkIn(board, arrived);
-
-    assertThat(drawnHigh.checkInAfterSeconds()).as("30 s less a quarter, in whole seconds").isEqualTo(23);
-    assertThat(drawnHigh.ticketExpiresAt()).as("the ticket is due when asked back")
-        .isEqualTo(now.plusSeconds(23).plus(SETTINGS.abandonAfter()));
-    assertThat(drawnHalf.checkInAfterSeconds()).isEqualTo(27);
-    assertThat(checkIn(board(Phase.ADMITTING, WATERMARK, 3, 500), arrived).checkInAfterSeconds())
-        .as("a buyer whose turn is near is asked back as before").isEqualTo(1);
-    assertThat(checkIn(board(Phase.ADMITTING, WATERMARK, 3_000, 500), arrived).checkInAfterSeconds())
-        .as("nor earlier than the heartbeat's interval").isEqualTo(4);
   }
 
   @Test
