@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
  * How fast a node's hot paths are against the ceiling of the same machine, in one run with one client (wrk,
  * closed loop): first, right after the node said ready, {@code --storms} back-to-back storms of
  * {@code --seconds} each on new sales too big to sell out (the first seconds of a fresh node against a warm
- * one); then the bare Akka HTTP server's constant route ({@code com.flashsale.local.BareServer}, warmed first),
- * {@code GET /health/alive}, purchase attempts at a sold-out sale, and reservations on the warm node; the same
- * through nginx when its addresses are given. With {@code --pids}, the CPU time those processes spent per
- * request ({@code /proc/PID/stat}). Prints one table; exits non-zero if a sale oversold or a run answered
- * anything unexpected. Run by {@code gatling/hot-path.sh}; a measuring tool, not a test.
+ * one); then {@code --rounds} rounds of the bare Akka HTTP server's constant route
+ * ({@code com.flashsale.local.BareServer}), {@code GET /health/alive}, purchase attempts at a sold-out sale, and
+ * reservations on the warm node, each row's ratio taken to the ceiling of its own round; the same through nginx
+ * when its addresses are given. With {@code --pids}, the CPU time those processes spent per request
+ * ({@code /proc/PID/stat}). A node starts once, so several starts' first seconds are several runs of this tool:
+ * {@code --storms-only} keeps a start's in a file, {@code --earlier-starts} reads them back. Prints one table of
+ * medians; exits non-zero if a sale oversold or a run answered anything unexpected. Run by
+ * {@code gatling/hot-path.sh}; a measuring tool, not a test.
  */
 @Command(name = "hot-path", mixinStandardHelpOptions = true)
 public final class HotPathBenchmark implements Callable<Integer> {
@@ -44,14 +47,63 @@ public final class HotPathBenchmark implements Callable<Integer> {
   @Option(names = "--profile", description = "then profile a sold-out run and a storm on the node (its pid in "
       + "--pids as node), and write their flame graphs here") Path profile;
   @Option(names = "--profiler", description = "async-profiler's libasyncProfiler.so, for --profile") Path profiler;
+  @Option(names = "--rounds", defaultValue = "3", description = "times each row of the node's and nginx's blocks is "
+      + "measured, each round after its own ceiling; the table gives medians") int rounds;
+  @Option(names = "--storms-only", description = "measure only this fresh node's first seconds, and add them to this "
+      + "file for a later run's --earlier-starts") Path stormsOnly;
+  @Option(names = "--earlier-starts", description = "the first seconds of earlier fresh nodes (--storms-only), "
+      + "shown with this one's") Path earlierStarts;
 
   private BenchAdmin bench;
   private Path tokens;
   private String soldOutSale;
   private boolean consistent = true;
 
-  /** One measured run: what ran, wrk's figures, and the CPU each watched process spent per request. */
-  private record Measured(String label, Wrk.Run run, Map<String, Double> cpuMicrosPerRequest) {}
+  /**
+   * One measured run: what ran, its answers per second, its rate (reservations per second for a storm, answers per
+   * second for anything else), its p99, and the CPU time each watched process spent per request.
+   */
+  record Measured(String label, double perSecond, double rate, double p99Ms, Map<String, Double> cpuMicrosPerRequest) {}
+
+  /** Reservations per second of a storm, answers per second of anything else. */
+  private static double rate(String label, Wrk.Run run) {
+    return label.contains("reservations") ? run.createdPerSecond() : run.perSecond();
+  }
+
+  /** The first seconds of fresh nodes, kept in a file between runs of this tool: a line per storm. */
+  static final class FreshStarts {
+
+    private FreshStarts() {}
+
+    static void append(Path file, List<Measured> storms) throws IOException {
+      int start = read(file).size();
+      StringBuilder lines = new StringBuilder();
+      for (Measured storm : storms) {
+        lines.append(start).append('\t').append(storm.label()).append('\t').append(storm.perSecond()).append('\t')
+            .append(storm.rate()).append('\t').append(storm.p99Ms());
+        storm.cpuMicrosPerRequest().forEach((name, micros) -> lines.append('\t').append(name).append('=').append(micros));
+        lines.append('\n');
+      }
+      Files.writeString(file, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    static List<List<Measured>> read(Path file) throws IOException {
+      Map<Integer, List<Measured>> starts = new java.util.TreeMap<>();
+      if (file != null && Files.exists(file)) {
+        for (String line : Files.readAllLines(file)) {
+          String[] fields = line.split("\t");
+          Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+          for (int i = 5; i < fields.length; i++) {
+            String[] named = fields[i].split("=", 2);
+            cpu.put(named[0], Double.parseDouble(named[1]));
+          }
+          starts.computeIfAbsent(Integer.parseInt(fields[0]), start -> new ArrayList<>()).add(new Measured(fields[1],
+              Double.parseDouble(fields[2]), Double.parseDouble(fields[3]), Double.parseDouble(fields[4]), cpu));
+        }
+      }
+      return new ArrayList<>(starts.values());
+    }
+  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new HotPathBenchmark()).execute(args));
@@ -66,25 +118,32 @@ public final class HotPathBenchmark implements Callable<Integer> {
       for (int i = 1; i <= storms; i++) { // the node's first seconds: nothing else may run before these
         first.add(measure("storm " + i + " after ready: reservations", () -> storm(url)));
       }
-      soldOutSale = bench.soldOutSale();
-      ProcessCpu.quiesce();
-      System.out.println("HOT PATH: wrk -t" + threads + " -c" + concurrency + ", " + seconds
-          + " s per row, client on the same machine; ratio to the first row of its block");
-      printBlock("the node itself", ceiling(bareUrl), List.of(
-          measure("GET /health/alive", () -> Wrk.requests(url, null, "GET", "/health/alive", threads, concurrency,
-              seconds)),
-          measure("purchase at a sold-out sale", () -> soldOut(url)),
-          first.get(first.size() - 1)));
-      if (nginxUrl != null && bareNginxUrl != null) {
-        ProcessCpu.quiesce();
-        printBlock("through nginx", ceiling(bareNginxUrl), List.of(
-            measure("GET /health/alive", () -> Wrk.requests(nginxUrl, null, "GET", "/health/alive", threads,
-                concurrency, seconds)),
-            measure("purchase at a sold-out sale", () -> soldOut(nginxUrl)),
-            measure("reservations (warm)", () -> storm(nginxUrl))));
+      List<List<Measured>> starts = FreshStarts.read(earlierStarts);
+      starts.add(first);
+      if (stormsOnly != null) {
+        FreshStarts.append(stormsOnly, first);
+        printFirstSeconds(List.of(first));
+        return consistent ? 0 : 1;
       }
-      printBlock("the first seconds of a fresh node (ratio to the last storm)", first.get(first.size() - 1),
-          first.subList(0, first.size() - 1));
+      soldOutSale = bench.soldOutSale();
+      System.out.println("HOT PATH: wrk -t" + threads + " -c" + concurrency + ", " + seconds
+          + " s per row, client on the same machine; each row the median of " + rounds
+          + " rounds, its ratio to the first row of the same round (range in brackets)");
+      warm(bareUrl);
+      printBlock("the node itself", rounds(bareUrl, List.of(
+          () -> measure("GET /health/alive", () -> Wrk.requests(url, null, "GET", "/health/alive", threads,
+              concurrency, seconds)),
+          () -> measure("purchase at a sold-out sale", () -> soldOut(url)),
+          () -> measure("reservations (warm)", () -> storm(url)))));
+      if (nginxUrl != null && bareNginxUrl != null) {
+        warm(bareNginxUrl);
+        printBlock("through nginx", rounds(bareNginxUrl, List.of(
+            () -> measure("GET /health/alive", () -> Wrk.requests(nginxUrl, null, "GET", "/health/alive", threads,
+                concurrency, seconds)),
+            () -> measure("purchase at a sold-out sale", () -> soldOut(nginxUrl)),
+            () -> measure("reservations (warm)", () -> storm(nginxUrl)))));
+      }
+      printFirstSeconds(starts);
       if (profile != null) {
         ProcessCpu.quiesce();
         profiled("sold-out", () -> soldOut(url));
@@ -98,12 +157,35 @@ public final class HotPathBenchmark implements Callable<Integer> {
     return consistent ? 0 : 1;
   }
 
-  /** The bare server's constant route, asked exactly as a purchase is, after a run that warms it. */
-  private Measured ceiling(String bare) throws IOException, InterruptedException {
+  /** One row of a block, measured once more. */
+  private interface Row {
+    Measured measure() throws IOException, InterruptedException;
+  }
+
+  /** The bare server's JIT compiles while it is new: a run whose figures are dropped. */
+  private void warm(String bare) throws IOException, InterruptedException {
+    Wrk.purchases(bare, tokens, UUID.randomUUID().toString(), Long.MAX_VALUE / 4, threads, concurrency, seconds);
+  }
+
+  /**
+   * {@code --rounds} rounds, each the bare server's constant route (asked exactly as a purchase is: the ceiling)
+   * and then every row, on a machine at rest: each row's ratio is to the ceiling of its own round, so a drift of
+   * the machine's speed between rounds moves both.
+   */
+  private List<List<Measured>> rounds(String bare, List<Row> rows) throws IOException, InterruptedException {
+    List<List<Measured>> rounds = new ArrayList<>();
     String anySale = UUID.randomUUID().toString();
-    Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds);
-    return measure("bare Akka HTTP, constant route", () ->
-        Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds));
+    for (int r = 0; r < this.rounds; r++) {
+      ProcessCpu.quiesce();
+      List<Measured> round = new ArrayList<>();
+      round.add(measure("bare Akka HTTP, constant route", () ->
+          Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds)));
+      for (Row row : rows) {
+        round.add(row.measure());
+      }
+      rounds.add(round);
+    }
+    return rounds;
   }
 
   private Measured measure(String label, Wrk.Load load) throws IOException, InterruptedException {
@@ -113,19 +195,56 @@ public final class HotPathBenchmark implements Callable<Integer> {
     Map<String, Double> perRequest = new java.util.LinkedHashMap<>();
     before.forEach((name, ticks) -> perRequest.put(name,
         (after.get(name) - ticks) * ProcessCpu.MICROS_PER_TICK / Math.max(run.requests(), 1)));
-    return new Measured(label, run, perRequest);
+    return new Measured(label, run.perSecond(), rate(label, run), run.p99Ms(), perRequest);
   }
 
-  private void printBlock(String title, Measured base, List<Measured> rows) {
-    System.out.printf("  %s%n  %-44s %10s %9s %6s%s%n", title, "", "per s", "p99 ms", "ratio",
+  /**
+   * A block's rows, each the median over its rounds of its rate, p99, ratio to the first row of the same round and
+   * CPU time per request, with the range of its ratios.
+   */
+  private void printBlock(String title, List<List<Measured>> rounds) {
+    System.out.printf("  %s%n  %-44s %10s %9s %6s %13s%s%n", title, "", "per s", "p99 ms", "ratio", "",
         pids.isEmpty() ? "" : "  CPU µs/request " + String.join(" ", new java.util.TreeMap<>(pids).keySet()));
-    double ceiling = rate(base);
-    for (Measured row : concat(base, rows)) {
-      StringBuilder cpu = new StringBuilder();
-      row.cpuMicrosPerRequest().values().forEach(micros -> cpu.append(String.format(" %6.0f", micros)));
-      System.out.printf("  %-44s %10.0f %9.1f %6.2f %s%n", row.label(), rate(row), row.run().p99Ms(),
-          rate(row) / ceiling, cpu);
+    for (int row = 0; row < rounds.get(0).size(); row++) {
+      List<Measured> samples = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
+      for (List<Measured> round : rounds) {
+        samples.add(round.get(row));
+        ratios.add(round.get(row).rate() / round.get(0).rate());
+      }
+      printRow(samples, ratios);
     }
+  }
+
+  /**
+   * The first seconds of each fresh node (this one last): its storms, each against the last storm of the same start,
+   * as medians over the starts when there were several.
+   */
+  private void printFirstSeconds(List<List<Measured>> starts) {
+    printBlock("the first seconds of a fresh node (ratio to its last storm; " + starts.size()
+        + (starts.size() == 1 ? " start)" : " starts, medians)"), starts.stream().map(storms -> {
+          List<Measured> last = new ArrayList<>(List.of(storms.get(storms.size() - 1)));
+          last.addAll(storms.subList(0, storms.size() - 1));
+          return last;
+        }).toList());
+  }
+
+  private static void printRow(List<Measured> samples, List<Double> ratios) {
+    StringBuilder cpu = new StringBuilder();
+    samples.get(0).cpuMicrosPerRequest().keySet().forEach(name -> cpu.append(String.format(" %6.0f",
+        median(samples.stream().map(m -> m.cpuMicrosPerRequest().get(name)).toList()))));
+    String range = ratios.size() == 1 ? ""
+        : String.format("[%.2f–%.2f]", ratios.stream().min(Double::compare).get(),
+            ratios.stream().max(Double::compare).get());
+    System.out.printf("  %-44s %10.0f %9.1f %6.2f %13s%s%n", samples.get(0).label(),
+        median(samples.stream().map(Measured::rate).toList()), median(samples.stream().map(Measured::p99Ms).toList()),
+        median(ratios), range, cpu);
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
   /**
@@ -143,17 +262,6 @@ public final class HotPathBenchmark implements Callable<Integer> {
     node.stop(graph, "FlashSale node " + name + " " + Math.round(run.perSecond()) + " requests per s with wrk -c"
         + concurrency);
     System.out.println("  PROFILE " + name + ": " + graph + " (folded: " + folded + "; " + run.line() + ")");
-  }
-
-  /** Reservations per second of a storm, answers per second of anything else. */
-  private static double rate(Measured row) {
-    return row.label().contains("reservations") ? row.run().createdPerSecond() : row.run().perSecond();
-  }
-
-  private static List<Measured> concat(Measured first, List<Measured> rest) {
-    List<Measured> all = new ArrayList<>(List.of(first));
-    all.addAll(rest);
-    return all;
   }
 
   /** Purchases at a new sale too big to sell out in the run; its stats must account for every reservation. */
