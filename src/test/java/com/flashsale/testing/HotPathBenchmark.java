@@ -130,18 +130,10 @@ public final class HotPathBenchmark implements Callable<Integer> {
           + " s per row, client on the same machine; each row the median of " + rounds
           + " rounds, its ratio to the first row of the same round (range in brackets)");
       warm(bareUrl);
-      printBlock("the node itself", rounds(bareUrl, List.of(
-          () -> measure("GET /health/alive", () -> Wrk.requests(url, null, "GET", "/health/alive", threads,
-              concurrency, seconds)),
-          () -> measure("purchase at a sold-out sale", () -> soldOut(url)),
-          () -> measure("reservations (warm)", () -> storm(url)))));
+      printBlock("the node itself", rounds(bareUrl, url));
       if (nginxUrl != null && bareNginxUrl != null) {
         warm(bareNginxUrl);
-        printBlock("through nginx", rounds(bareNginxUrl, List.of(
-            () -> measure("GET /health/alive", () -> Wrk.requests(nginxUrl, null, "GET", "/health/alive", threads,
-                concurrency, seconds)),
-            () -> measure("purchase at a sold-out sale", () -> soldOut(nginxUrl)),
-            () -> measure("reservations (warm)", () -> storm(nginxUrl)))));
+        printBlock("through nginx", rounds(bareNginxUrl, nginxUrl));
       }
       printFirstSeconds(starts);
       if (profile != null) {
@@ -157,33 +149,28 @@ public final class HotPathBenchmark implements Callable<Integer> {
     return consistent ? 0 : 1;
   }
 
-  /** One row of a block, measured once more. */
-  private interface Row {
-    Measured measure() throws IOException, InterruptedException;
-  }
-
   /** The bare server's JIT compiles while it is new: a run whose figures are dropped. */
   private void warm(String bare) throws IOException, InterruptedException {
     Wrk.purchases(bare, tokens, UUID.randomUUID().toString(), Long.MAX_VALUE / 4, threads, concurrency, seconds);
   }
 
   /**
-   * {@code --rounds} rounds, each the bare server's constant route (asked exactly as a purchase is: the ceiling)
-   * and then every row, on a machine at rest: each row's ratio is to the ceiling of its own round, so a drift of
-   * the machine's speed between rounds moves both.
+   * {@code --rounds} rounds on a machine at rest, each the bare server's constant route (asked exactly as a purchase
+   * is: the ceiling), then {@code GET /health/alive}, sold-out attempts and a storm at {@code target}: each row's
+   * ratio is to the ceiling of its own round, so a drift of the machine's speed between rounds moves both.
    */
-  private List<List<Measured>> rounds(String bare, List<Row> rows) throws IOException, InterruptedException {
+  private List<List<Measured>> rounds(String bare, String target) throws IOException, InterruptedException {
     List<List<Measured>> rounds = new ArrayList<>();
     String anySale = UUID.randomUUID().toString();
     for (int r = 0; r < this.rounds; r++) {
       ProcessCpu.quiesce();
-      List<Measured> round = new ArrayList<>();
-      round.add(measure("bare Akka HTTP, constant route", () ->
-          Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds)));
-      for (Row row : rows) {
-        round.add(row.measure());
-      }
-      rounds.add(round);
+      rounds.add(List.of(
+          measure("bare Akka HTTP, constant route", () ->
+              Wrk.purchases(bare, tokens, anySale, Long.MAX_VALUE / 4, threads, concurrency, seconds)),
+          measure("GET /health/alive", () -> Wrk.requests(target, null, "GET", "/health/alive", threads, concurrency,
+              seconds)),
+          measure("purchase at a sold-out sale", () -> soldOut(target)),
+          measure("reservations (warm)", () -> storm(target))));
     }
     return rounds;
   }
