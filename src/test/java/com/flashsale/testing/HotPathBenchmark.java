@@ -60,10 +60,10 @@ public final class HotPathBenchmark implements Callable<Integer> {
   private boolean consistent = true;
 
   /**
-   * One measured run: what ran, its answers per second, its rate (reservations per second for a storm, answers per
-   * second for anything else), its p99, and the CPU time each watched process spent per request.
+   * One measured run: what ran, its rate (reservations per second for a storm, answers per second for anything
+   * else), its p99, and the CPU time each watched process spent per request.
    */
-  record Measured(String label, double perSecond, double rate, double p99Ms, Map<String, Double> cpuMicrosPerRequest) {}
+  record Measured(String label, double rate, double p99Ms, Map<String, Double> cpuMicrosPerRequest) {}
 
   /** Reservations per second of a storm, answers per second of anything else. */
   private static double rate(String label, Wrk.Run run) {
@@ -79,8 +79,7 @@ public final class HotPathBenchmark implements Callable<Integer> {
       int start = read(file).size();
       StringBuilder lines = new StringBuilder();
       for (Measured storm : storms) {
-        lines.append(start).append('\t').append(storm.label()).append('\t').append(storm.perSecond()).append('\t')
-            .append(storm.rate()).append('\t').append(storm.p99Ms());
+        lines.append(start).append('\t').append(storm.label()).append('\t').append(storm.rate()).append('\t').append(storm.p99Ms());
         storm.cpuMicrosPerRequest().forEach((name, micros) -> lines.append('\t').append(name).append('=').append(micros));
         lines.append('\n');
       }
@@ -93,12 +92,12 @@ public final class HotPathBenchmark implements Callable<Integer> {
         for (String line : Files.readAllLines(file)) {
           String[] fields = line.split("\t");
           Map<String, Double> cpu = new java.util.LinkedHashMap<>();
-          for (int i = 5; i < fields.length; i++) {
+          for (int i = 4; i < fields.length; i++) {
             String[] named = fields[i].split("=", 2);
             cpu.put(named[0], Double.parseDouble(named[1]));
           }
           starts.computeIfAbsent(Integer.parseInt(fields[0]), start -> new ArrayList<>()).add(new Measured(fields[1],
-              Double.parseDouble(fields[2]), Double.parseDouble(fields[3]), Double.parseDouble(fields[4]), cpu));
+              Double.parseDouble(fields[2]), Double.parseDouble(fields[3]), cpu));
         }
       }
       return new ArrayList<>(starts.values());
@@ -118,13 +117,13 @@ public final class HotPathBenchmark implements Callable<Integer> {
       for (int i = 1; i <= storms; i++) { // the node's first seconds: nothing else may run before these
         first.add(measure("storm " + i + " after ready: reservations", () -> storm(url)));
       }
-      List<List<Measured>> starts = FreshStarts.read(earlierStarts);
-      starts.add(first);
       if (stormsOnly != null) {
         FreshStarts.append(stormsOnly, first);
         printFirstSeconds(List.of(first));
         return consistent ? 0 : 1;
       }
+      List<List<Measured>> starts = FreshStarts.read(earlierStarts);
+      starts.add(first);
       soldOutSale = bench.soldOutSale();
       System.out.println("HOT PATH: wrk -t" + threads + " -c" + concurrency + ", " + seconds
           + " s per row, client on the same machine; each row the median of " + rounds
@@ -182,7 +181,7 @@ public final class HotPathBenchmark implements Callable<Integer> {
     Map<String, Double> perRequest = new java.util.LinkedHashMap<>();
     before.forEach((name, ticks) -> perRequest.put(name,
         (after.get(name) - ticks) * ProcessCpu.MICROS_PER_TICK / Math.max(run.requests(), 1)));
-    return new Measured(label, run.perSecond(), rate(label, run), run.p99Ms(), perRequest);
+    return new Measured(label, rate(label, run), run.p99Ms(), perRequest);
   }
 
   /**
